@@ -1,0 +1,260 @@
+package event
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func decode(t *testing.T, s string) Value {
+	t.Helper()
+	var d Decoder
+	v, err := d.Decode([]byte(s))
+	if err != nil {
+		t.Fatalf("Decode(%s): %v", s, err)
+	}
+	return v
+}
+
+func TestGet(t *testing.T) {
+	tests := []struct {
+		doc, path, want string
+	}{
+		{`{"process":{"name":"a.exe"}}`, "process.name", `"a.exe"`},
+		{`{"process.name":"a.exe"}`, "process.name", `"a.exe"`},
+		{`{"process":{"parent.name":"p.exe"}}`, "process.parent.name", `"p.exe"`},
+		{`{"process.parent":{"name":"p.exe"}}`, "process.parent.name", `"p.exe"`},
+		{`{"process":{"pid":1},"process.name":"x"}`, "process.name", `"x"`},
+		{`{"process":{"pid":1},"process.name":"x"}`, "process.pid", `1`},
+		{`{"process":{"name":"a"},"process.name":"b"}`, "process.name", `["a","b"]`},
+		{`{"process":{"args":["a","b"]}}`, "process.args", `["a","b"]`},
+		{`{"dns":{"answers":[{"data":"1.2.3.4"},{"data":"5.6.7.8"}]}}`, "dns.answers.data", `["1.2.3.4","5.6.7.8"]`},
+		{`{"a":[{"b":[1,2]},{"b":3}]}`, "a.b", `[1,2,3]`},
+		{`{"a":[{"b":1},{"c":3}]}`, "a.b", `1`},
+		{`{"process":{"name":"a"}}`, "process.pid", `null`},
+		{`{"process":"x"}`, "process.name", `null`},
+		{`{"processx":{"name":"a"}}`, "process.name", `null`},
+		{`{"process.namex":"a"}`, "process.name", `null`},
+		{`{"a":null}`, "a", `null`},
+	}
+	for _, tt := range tests {
+		v := decode(t, tt.doc)
+		got := v.Get(MustPath(tt.path)).String()
+		if got != tt.want {
+			t.Errorf("%s Get(%s) = %s, want %s", tt.doc, tt.path, got, tt.want)
+		}
+	}
+	// missing and null are distinguishable
+	v := decode(t, `{"a":null}`)
+	if k := v.Get(MustPath("a")).Kind(); k != KindNull {
+		t.Errorf("explicit null: kind %v", k)
+	}
+	if k := v.Get(MustPath("b")).Kind(); k != KindMissing {
+		t.Errorf("absent: kind %v", k)
+	}
+}
+
+func TestParsePathErrors(t *testing.T) {
+	for _, s := range []string{"", ".a", "a.", "a..b"} {
+		if _, err := ParsePath(s); err == nil {
+			t.Errorf("ParsePath(%q): no error", s)
+		}
+	}
+}
+
+func TestSetDelete(t *testing.T) {
+	var v Value
+	v.Set("process.name", String("a.exe"))
+	v.Set("process.pid", Int(4))
+	v.Set("event.code", String("1"))
+	v.Set("process.name", String("b.exe"))
+	if got, want := v.String(), `{"process":{"name":"b.exe","pid":4},"event":{"code":"1"}}`; got != want {
+		t.Fatalf("Set: %s, want %s", got, want)
+	}
+	if !v.Delete("process.pid") || v.Delete("process.pid") || v.Delete("nope.x") {
+		t.Fatal("Delete reported wrongly")
+	}
+	if got, want := v.String(), `{"process":{"name":"b.exe"},"event":{"code":"1"}}`; got != want {
+		t.Fatalf("Delete: %s, want %s", got, want)
+	}
+}
+
+func TestDecodeRoundTrip(t *testing.T) {
+	docs := []string{
+		`{}`, `[]`, `"x"`, `0`, `-12`, `1.5`, `1e+30`, `true`, `false`, `null`,
+		`{"a":[1,{"b":[]},"c\"\\\n\t\u0001"],"d":{"e":{}},"f":-0.25}`,
+		`{"path":"C:\\Windows\\System32\\cmd.exe","u":"é ✓ 😀"}`,
+		`9223372036854775807`, `-9223372036854775808`, `9223372036854775808`,
+	}
+	for _, s := range docs {
+		v := decode(t, s)
+		out := string(AppendJSON(nil, v))
+		// compare through encoding/json for a canonical form
+		var a, b any
+		if err := json.Unmarshal([]byte(s), &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(out), &b); err != nil {
+			t.Fatalf("re-decode %s: %v", out, err)
+		}
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if string(ja) != string(jb) {
+			t.Errorf("round trip %s -> %s", s, out)
+		}
+	}
+	if v := decode(t, `{"s":"\ud83d\ude00 \ud800x"}`); v.GetString("s") != "😀 \uFFFDx" {
+		t.Errorf("surrogates: %q", v.GetString("s"))
+	}
+}
+
+func TestDecodeKinds(t *testing.T) {
+	v := decode(t, `{"i":3,"f":3.0,"big":18446744073709551616,"s":"3"}`)
+	if i, ok := v.Get(MustPath("i")).Int(); !ok || i != 3 {
+		t.Error("int")
+	}
+	if k := v.Get(MustPath("f")).Kind(); k != KindFloat {
+		t.Errorf("3.0 kind %v", k)
+	}
+	if k := v.Get(MustPath("big")).Kind(); k != KindFloat {
+		t.Errorf("big kind %v", k)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct {
+		in     string
+		offset int
+	}{
+		{``, 0},
+		{`{`, 1},
+		{`{"a" 1}`, 5},
+		{`{"a":1,}`, 7},
+		{`[1 2]`, 3},
+		{`"abc`, 4},
+		{"\"a\x01\"", 2},
+		{`tru`, 0},
+		{`01`, 1},
+		{`1.`, 2},
+		{`{"a":1} x`, 8},
+		{`"\x"`, 2},
+		{`{1:2}`, 1},
+	}
+	for _, tt := range tests {
+		var d Decoder
+		_, err := d.Decode([]byte(tt.in))
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("Decode(%q): err %v, want SyntaxError", tt.in, err)
+			continue
+		}
+		if se.Offset != tt.offset {
+			t.Errorf("Decode(%q): offset %d (%v), want %d", tt.in, se.Offset, se, tt.offset)
+		}
+	}
+	deep := make([]byte, 0, 2*maxDepth+4)
+	for i := 0; i <= maxDepth; i++ {
+		deep = append(deep, '[')
+	}
+	var d Decoder
+	if _, err := d.Decode(deep); err == nil {
+		t.Error("no error for excessive nesting")
+	}
+}
+
+// The decoder reuses its buffers: earlier documents must stay intact.
+func TestDecoderReuse(t *testing.T) {
+	var d Decoder
+	a, _ := d.Decode([]byte(`{"x":{"y":"C:\\a"},"z":[1,2]}`))
+	b, _ := d.Decode([]byte(`{"q":{"r":"s"},"t":[3,{"u":4}]}`))
+	if got := a.String(); got != `{"x":{"y":"C:\\a"},"z":[1,2]}` {
+		t.Errorf("first document changed: %s", got)
+	}
+	if got := b.String(); got != `{"q":{"r":"s"},"t":[3,{"u":4}]}` {
+		t.Errorf("second document: %s", got)
+	}
+}
+
+func TestTime(t *testing.T) {
+	base := time.Date(2019, 3, 19, 23, 34, 25, 0, time.UTC).UnixNano()
+	tests := []struct {
+		in   Value
+		want int64
+		ok   bool
+	}{
+		{String("2019-03-19T23:34:25Z"), base, true},
+		{String("2019-03-19T23:34:25.123Z"), base + 123e6, true},
+		{String("2019-03-19T23:34:25.1234567Z"), base + 123456700, true},
+		{String("2019-03-19T23:34:25.123456789123Z"), base + 123456789, true},
+		{String("2019-03-20T01:34:25+02:00"), base, true},
+		{String("2019-03-19T22:34:25-0100"), base, true},
+		{String("2019-03-19 23:34:25"), base, true},
+		{String("2019-03-19"), base - (23*3600+34*60+25)*1e9, true},
+		{String("1"), 1e6, true},
+		{Int(1553038465000), base, true},
+		{String("2019-13-19"), 0, false},
+		{String("yesterday"), 0, false},
+		{String("2019-03-19T23:34:25.Z"), 0, false},
+		{Null(), 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := Time(tt.in)
+		if ok != tt.ok || (ok && got != tt.want) {
+			t.Errorf("Time(%s) = %d,%v want %d,%v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	if s := FormatTime(base + 5e6); s != "2019-03-19T23:34:25.005Z" {
+		t.Errorf("FormatTime: %s", s)
+	}
+	if s := FormatTimeNanos(base + 123456700); s != "2019-03-19T23:34:25.1234567Z" {
+		t.Errorf("FormatTimeNanos: %s", s)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":"c\\d"}]}`, `"\ud83d\ude00"`, `-1.5e10`, `[[[]]]`, `{"a.b":{"c":null}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d Decoder
+		in := append([]byte(nil), data...)
+		v, err := d.Decode(in)
+		stdOK := json.Valid(data)
+		if (err == nil) != stdOK {
+			t.Fatalf("Decode err=%v, encoding/json valid=%v for %q", err, stdOK, data)
+		}
+		if err != nil {
+			return
+		}
+		out := AppendJSON(nil, v)
+		if !json.Valid(out) {
+			t.Fatalf("AppendJSON produced invalid JSON %q from %q", out, data)
+		}
+		v2, err := d.Decode(out)
+		if err != nil {
+			t.Fatalf("re-decode %q: %v", out, err)
+		}
+		if !Equal(v, v2) && !lossy(v) {
+			t.Fatalf("round trip changed %q -> %q", data, out)
+		}
+	})
+}
+
+// lossy reports whether v holds something that may legitimately change
+// in a round trip.
+func lossy(v Value) bool {
+	if v.Kind() == KindFloat {
+		return true // a float may reformat
+	}
+	if s, ok := v.Str(); ok && !utf8.ValidString(s) {
+		return true // invalid UTF-8 becomes U+FFFD
+	}
+	for _, f := range v.Fields() {
+		if lossy(f.Value) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,544 @@
+package event
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// maxDepth bounds the nesting of arrays and objects the decoder accepts, so
+// hostile input cannot exhaust the stack.
+const maxDepth = 512
+
+// SyntaxError is a JSON syntax error at a byte offset of the input.
+type SyntaxError struct {
+	Offset int    // byte offset of the offending character
+	Msg    string // what was wrong, lower case
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg)
+}
+
+// A Decoder turns JSON text into a [Value]. It keeps scratch buffers between
+// calls, so one Decoder per goroutine decodes many documents with few
+// allocations: the document's fields land in one slice sized to fit, and
+// strings without escapes are not copied at all.
+//
+// Because of that, the Value returned by Decode refers to the input bytes:
+// the caller must not modify data after decoding it.
+type Decoder struct {
+	data    []byte
+	pos     int
+	depth   int
+	scratch []Field // members of the composites being parsed
+	done    []Field // members of closed composites, in closing order
+	strbuf  []byte  // unescaped strings of the current document
+}
+
+// Decode parses data, which must hold exactly one JSON value (surrounding
+// white space allowed).
+func (d *Decoder) Decode(data []byte) (Value, error) {
+	v, n, err := d.DecodePrefix(data)
+	if err != nil {
+		return Missing, err
+	}
+	for ; n < len(data); n++ {
+		if !isSpace(data[n]) {
+			return Missing, &SyntaxError{n, fmt.Sprintf("invalid character %s after top-level value", quoteChar(data[n]))}
+		}
+	}
+	return v, nil
+}
+
+// DecodePrefix parses the first JSON value in data (after white space) and
+// returns it with the number of bytes consumed. It lets a reader walk the
+// elements of a JSON array one by one.
+func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
+	d.data, d.pos, d.depth = data, 0, 0
+	d.scratch, d.done, d.strbuf = d.scratch[:0], d.done[:0], nil
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return Missing, d.pos, &SyntaxError{d.pos, "unexpected end of JSON input"}
+	}
+	v, err = d.value()
+	if err != nil {
+		return Missing, d.pos, err
+	}
+	if len(d.done) > 0 {
+		// Move every member into one slice of the right size and point each
+		// composite at its members there; offsets were kept in num.
+		slab := make([]Field, len(d.done))
+		copy(slab, d.done)
+		for i := range slab {
+			rebase(&slab[i].Value, slab)
+		}
+		rebase(&v, slab)
+		clear(d.done) // drop references for the GC
+	}
+	d.data = nil
+	return v, d.pos, nil
+}
+
+func rebase(v *Value, slab []Field) {
+	if v.kind == KindArray || v.kind == KindObject {
+		off, n := int(v.num), len(v.kids)
+		v.kids = slab[off : off+n : off+n]
+		v.num = 0
+	}
+}
+
+func (d *Decoder) value() (Value, error) {
+	c := d.data[d.pos]
+	switch c {
+	case '{':
+		return d.composite(KindObject, '}')
+	case '[':
+		return d.composite(KindArray, ']')
+	case '"':
+		s, err := d.str()
+		return String(s), err
+	case 't':
+		return d.literal("true", Bool(true))
+	case 'f':
+		return d.literal("false", Bool(false))
+	case 'n':
+		return d.literal("null", Null())
+	}
+	if c == '-' || (c >= '0' && c <= '9') {
+		return d.number()
+	}
+	return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(c))}
+}
+
+func (d *Decoder) literal(word string, v Value) (Value, error) {
+	end := d.pos + len(word)
+	if end > len(d.data) || string(d.data[d.pos:end]) != word {
+		return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid literal, expected %q", word)}
+	}
+	d.pos = end
+	return v, nil
+}
+
+func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
+	open := d.pos
+	d.depth++
+	if d.depth > maxDepth {
+		return Missing, &SyntaxError{d.pos, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
+	}
+	d.pos++
+	start := len(d.scratch)
+	d.skipSpace()
+	if d.pos < len(d.data) && d.data[d.pos] == closer {
+		d.pos++
+	} else {
+		for {
+			if d.pos >= len(d.data) {
+				return Missing, d.eof(open, kind)
+			}
+			var key string
+			if kind == KindObject {
+				if d.data[d.pos] != '"' {
+					return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
+				}
+				var err error
+				if key, err = d.str(); err != nil {
+					return Missing, err
+				}
+				d.skipSpace()
+				if d.pos >= len(d.data) {
+					return Missing, d.eof(open, kind)
+				}
+				if d.data[d.pos] != ':' {
+					return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
+				}
+				d.pos++
+				d.skipSpace()
+				if d.pos >= len(d.data) {
+					return Missing, d.eof(open, kind)
+				}
+			}
+			v, err := d.value()
+			if err != nil {
+				return Missing, err
+			}
+			d.scratch = append(d.scratch, Field{Key: key, Value: v})
+			d.skipSpace()
+			if d.pos >= len(d.data) {
+				return Missing, d.eof(open, kind)
+			}
+			c := d.data[d.pos]
+			d.pos++
+			if c == closer {
+				break
+			}
+			if c != ',' {
+				what := "array element"
+				if kind == KindObject {
+					what = "object key:value pair"
+				}
+				return Missing, &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after %s", quoteChar(c), what)}
+			}
+			d.skipSpace()
+		}
+	}
+	d.depth--
+	off := len(d.done)
+	d.done = append(d.done, d.scratch[start:]...)
+	n := len(d.scratch) - start
+	clear(d.scratch[start:])
+	d.scratch = d.scratch[:start]
+	return Value{kind: kind, num: uint64(off), kids: d.done[off : off+n : off+n]}, nil
+}
+
+func (d *Decoder) eof(open int, kind Kind) error {
+	return &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in %s opened at offset %d", kind, open)}
+}
+
+// str parses a string starting at the opening quote.
+func (d *Decoder) str() (string, error) {
+	start := d.pos + 1
+	i := start
+	for i < len(d.data) {
+		c := d.data[i]
+		if c == '"' {
+			d.pos = i + 1
+			if i == start {
+				return "", nil
+			}
+			return unsafe.String(&d.data[start], i-start), nil
+		}
+		if c == '\\' {
+			return d.strEscaped(start, i)
+		}
+		if c < 0x20 {
+			return "", &SyntaxError{i, fmt.Sprintf("invalid control character %s in string literal", quoteChar(c))}
+		}
+		i++
+	}
+	return "", &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in string opened at offset %d", d.pos)}
+}
+
+// strEscaped decodes a string with escapes into the document's string
+// buffer. The buffer is allocated once per document with room for the rest
+// of the input, which an unescaped string can never exceed, so strings
+// handed out earlier stay valid.
+func (d *Decoder) strEscaped(start, i int) (string, error) {
+	if d.strbuf == nil {
+		d.strbuf = make([]byte, 0, len(d.data)-start)
+	}
+	b := d.strbuf
+	base := len(b)
+	b = append(b, d.data[start:i]...)
+	for i < len(d.data) {
+		c := d.data[i]
+		switch {
+		case c == '"':
+			d.pos = i + 1
+			d.strbuf = b
+			if len(b) == base {
+				return "", nil
+			}
+			return unsafe.String(&b[base], len(b)-base), nil
+		case c < 0x20:
+			return "", &SyntaxError{i, fmt.Sprintf("invalid control character %s in string literal", quoteChar(c))}
+		case c != '\\':
+			b = append(b, c)
+			i++
+			continue
+		}
+		if i+1 >= len(d.data) {
+			break
+		}
+		e := d.data[i+1]
+		i += 2
+		switch e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			r, ok := hex4(d.data, i)
+			if !ok {
+				return "", &SyntaxError{i - 2, `invalid \u escape in string literal`}
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				r2, ok2 := rune(-1), false
+				if i+6 <= len(d.data) && d.data[i] == '\\' && d.data[i+1] == 'u' {
+					r2, ok2 = hex4(d.data, i+2)
+				}
+				if dec := utf16.DecodeRune(r, r2); ok2 && dec != utf8.RuneError {
+					r = dec
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			b = utf8.AppendRune(b, r)
+		default:
+			return "", &SyntaxError{i - 1, fmt.Sprintf("invalid escape character %s in string literal", quoteChar(e))}
+		}
+	}
+	return "", &SyntaxError{len(d.data), "unexpected end of JSON input in string literal"}
+}
+
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// number parses a JSON number: an integer that fits in int64 becomes
+// KindInt, anything else KindFloat.
+func (d *Decoder) number() (Value, error) {
+	start := d.pos
+	i := d.pos
+	if d.data[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(d.data) && d.data[i] >= '0' && d.data[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	intStart := i
+	if digits() == 0 {
+		return Missing, &SyntaxError{i, "invalid number: expected a digit"}
+	}
+	if d.data[intStart] == '0' && i-intStart > 1 {
+		return Missing, &SyntaxError{intStart + 1, "invalid number: leading zero"}
+	}
+	isFloat := false
+	if i < len(d.data) && d.data[i] == '.' {
+		i++
+		isFloat = true
+		if digits() == 0 {
+			return Missing, &SyntaxError{i, "invalid number: expected a digit after the decimal point"}
+		}
+	}
+	if i < len(d.data) && (d.data[i] == 'e' || d.data[i] == 'E') {
+		i++
+		isFloat = true
+		if i < len(d.data) && (d.data[i] == '+' || d.data[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return Missing, &SyntaxError{i, "invalid number: expected a digit in the exponent"}
+		}
+	}
+	d.pos = i
+	text := unsafe.String(&d.data[start], i-start)
+	if !isFloat {
+		if n, ok := parseInt(text); ok {
+			return Int(n), nil
+		}
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil && !math.IsInf(f, 0) {
+		return Missing, &SyntaxError{start, "invalid number " + strconv.Quote(text)}
+	}
+	return Float(f), nil
+}
+
+// parseInt parses an optionally negative run of digits into an int64,
+// reporting false on overflow.
+func parseInt(s string) (int64, bool) {
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if len(s) > 19 {
+		return 0, false
+	}
+	var u uint64
+	for i := 0; i < len(s); i++ {
+		u = u*10 + uint64(s[i]-'0')
+	}
+	if len(s) == 19 && (u > math.MaxInt64+1 || s > "9223372036854775808") {
+		return 0, false
+	}
+	if neg {
+		if u > math.MaxInt64+1 {
+			return 0, false
+		}
+		return -int64(u), true
+	}
+	if u > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(u), true
+}
+
+func (d *Decoder) skipSpace() {
+	for d.pos < len(d.data) && isSpace(d.data[d.pos]) {
+		d.pos++
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func quoteChar(c byte) string {
+	if c == '\'' {
+		return `'\''`
+	}
+	if c == '"' {
+		return `'"'`
+	}
+	s := strconv.Quote(string(rune(c)))
+	return "'" + s[1:len(s)-1] + "'"
+}
+
+// ---------------------------------------------------------------------------
+// Encoding
+
+// AppendJSON appends the JSON encoding of v to dst. Object fields keep their
+// order; a missing value encodes as null.
+func AppendJSON(dst []byte, v Value) []byte {
+	switch v.kind {
+	case KindMissing, KindNull:
+		return append(dst, "null"...)
+	case KindBool:
+		if v.num != 0 {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case KindInt:
+		return strconv.AppendInt(dst, int64(v.num), 10)
+	case KindFloat:
+		return appendFloat(dst, math.Float64frombits(v.num))
+	case KindString:
+		return AppendString(dst, v.str)
+	case KindArray:
+		dst = append(dst, '[')
+		for i := range v.kids {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendJSON(dst, v.kids[i].Value)
+		}
+		return append(dst, ']')
+	case KindObject:
+		dst = append(dst, '{')
+		for i := range v.kids {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendString(dst, v.kids[i].Key)
+			dst = append(dst, ':')
+			dst = AppendJSON(dst, v.kids[i].Value)
+		}
+		return append(dst, '}')
+	}
+	return append(dst, "null"...)
+}
+
+// MarshalJSON implements json.Marshaler.
+func (v Value) MarshalJSON() ([]byte, error) { return AppendJSON(nil, v), nil }
+
+// appendFloat formats like encoding/json: plain notation for moderate
+// magnitudes, exponent notation otherwise; NaN and infinities become null.
+func appendFloat(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, "null"...)
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString appends s as a JSON string literal. Invalid UTF-8 becomes
+// U+FFFD, as encoding/json does; HTML characters are not escaped.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// String returns the JSON encoding of v, for debugging and messages.
+func (v Value) String() string { return string(AppendJSON(nil, v)) }
