@@ -1,0 +1,375 @@
+package eql
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// foldString lower-cases s for case-insensitive comparison, with an
+// allocation-free fast path for strings that are already lower-case ASCII.
+func foldString(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+		if 'A' <= c && c <= 'Z' {
+			return foldASCIIFrom(s, i)
+		}
+	}
+	return s
+}
+
+func foldASCIIFrom(s string, i int) string {
+	b := make([]byte, len(s))
+	copy(b, s[:i])
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return string(b)
+}
+
+// wildcard is a compiled Elasticsearch wildcard pattern: '*' matches any
+// run of characters and '?' exactly one; every other character, backslash
+// included, stands for itself.
+type wildcard struct {
+	q     bool // '?' is a wildcard (it is literal in the original EQL's ==)
+	kind  wildKind
+	lit   string   // for exact, prefix, suffix, contains
+	parts []string // for general: the pieces between '*', which may hold '?'
+	fold  bool     // case-insensitive: lit/parts are folded, values must be folded before matching
+}
+
+type wildKind uint8
+
+const (
+	wildExact wildKind = iota
+	wildPrefix
+	wildSuffix
+	wildContains
+	wildAll // "*"
+	wildGeneral
+)
+
+// compileWildcard compiles pattern; fold makes it case-insensitive.
+func compileWildcard(pattern string, fold bool) *wildcard {
+	return compileWildcardQ(pattern, fold, true)
+}
+
+// compileWildcardQ compiles pattern with '?' as a wildcard or not.
+func compileWildcardQ(pattern string, fold, q bool) *wildcard {
+	if fold {
+		pattern = foldString(pattern)
+	}
+	w := &wildcard{fold: fold, q: q}
+	meta := "*?"
+	if !q {
+		meta = "*"
+	}
+	if !strings.ContainsAny(pattern, meta) {
+		w.kind, w.lit = wildExact, pattern
+		return w
+	}
+	if strings.Trim(pattern, "*") == "" {
+		w.kind = wildAll
+		return w
+	}
+	if !q || !strings.Contains(pattern, "?") {
+		inner := strings.Trim(pattern, "*")
+		if !strings.Contains(inner, "*") {
+			lead, trail := pattern[0] == '*', pattern[len(pattern)-1] == '*'
+			w.lit = inner
+			switch {
+			case lead && trail:
+				w.kind = wildContains
+			case lead:
+				w.kind = wildSuffix
+			case trail:
+				w.kind = wildPrefix
+			}
+			return w
+		}
+	}
+	w.kind = wildGeneral
+	w.parts = strings.Split(pattern, "*")
+	return w
+}
+
+// match reports whether s matches; s must already be folded when w.fold.
+func (w *wildcard) match(s string) bool {
+	switch w.kind {
+	case wildExact:
+		return s == w.lit
+	case wildPrefix:
+		return strings.HasPrefix(s, w.lit)
+	case wildSuffix:
+		return strings.HasSuffix(s, w.lit)
+	case wildContains:
+		return strings.Contains(s, w.lit)
+	case wildAll:
+		return true
+	}
+	return matchParts(w.parts, s, w.q)
+}
+
+// matchParts matches pieces separated by '*' (each may hold '?').
+func matchParts(parts []string, s string, q bool) bool {
+	// First piece is anchored at the start, last at the end.
+	first := parts[0]
+	n, ok := matchAt(first, s, q)
+	if !ok {
+		return false
+	}
+	s = s[n:]
+	if len(parts) == 1 {
+		return s == ""
+	}
+	last := parts[len(parts)-1]
+	for _, p := range parts[1 : len(parts)-1] {
+		if p == "" {
+			continue
+		}
+		i := indexQ(s, p, q)
+		if i < 0 {
+			return false
+		}
+		m, _ := matchAt(p, s[i:], q)
+		s = s[i+m:]
+	}
+	if last == "" {
+		return true
+	}
+	// The last piece must match a suffix; try the shortest tails first.
+	lastRunes := runeLen(last)
+	if !q || !strings.Contains(last, "?") {
+		return strings.HasSuffix(s, last)
+	}
+	// Walk back lastRunes characters from the end.
+	i := len(s)
+	for k := 0; k < lastRunes; k++ {
+		if i == 0 {
+			return false
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	m, ok := matchAt(last, s[i:], q)
+	return ok && i+m == len(s)
+}
+
+func runeLen(p string) int { return utf8.RuneCountInString(p) }
+
+// matchAt matches piece p (with '?' for one character) at the start of s,
+// returning the number of bytes consumed.
+func matchAt(p, s string, q bool) (int, bool) {
+	i := 0
+	for _, pr := range p {
+		if i >= len(s) {
+			return 0, false
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (pr != '?' || !q) && pr != r {
+			return 0, false
+		}
+		i += size
+	}
+	return i, true
+}
+
+// indexQ finds the first position where piece p matches in s.
+func indexQ(s, p string, q bool) int {
+	if !q || !strings.Contains(p, "?") {
+		return strings.Index(s, p)
+	}
+	// Anchor on the longest literal run of the piece, then verify.
+	for i := 0; i < len(s); {
+		if _, ok := matchAt(p, s[i:], q); ok {
+			return i
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return -1
+}
+
+// ---------------------------------------------------------------------------
+// Lucene regular expressions
+
+// compileLuceneRegexp translates a pattern in Lucene's RegExp syntax, which
+// Elasticsearch's regex and regex~ operators use, into an anchored Go
+// regular expression. Lucene regexps always match the whole value, '.'
+// matches any character, "..." quotes a literal string, '\' escapes any
+// character, @ is any string, # the empty language, and <n-m> a numeric
+// interval. Intersection (&) and complement (~) have no RE2 equivalent and
+// are rejected.
+func compileLuceneRegexp(pattern string, fold bool) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString(`^(?s:`)
+	if fold {
+		b.WriteString(`(?i)`)
+	}
+	depth := 0
+	for i := 0; i < len(pattern); {
+		r, size := utf8.DecodeRuneInString(pattern[i:])
+		switch r {
+		case '\\':
+			if i+size >= len(pattern) {
+				return nil, fmt.Errorf("trailing backslash at offset %d", i)
+			}
+			e, esize := utf8.DecodeRuneInString(pattern[i+size:])
+			switch e {
+			case 'd', 'D', 's', 'S', 'w', 'W':
+				b.WriteRune('\\')
+				b.WriteRune(e)
+			default:
+				b.WriteString(regexp.QuoteMeta(string(e)))
+			}
+			i += size + esize
+			continue
+		case '"':
+			end := strings.IndexByte(pattern[i+1:], '"')
+			if end < 0 {
+				return nil, fmt.Errorf("unterminated quoted string at offset %d", i)
+			}
+			b.WriteString(regexp.QuoteMeta(pattern[i+1 : i+1+end]))
+			i += end + 2
+			continue
+		case '[':
+			end, class, err := luceneClass(pattern, i)
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(class)
+			i = end
+			continue
+		case '@':
+			b.WriteString(`.*`)
+		case '#':
+			b.WriteString(`[^\x00-\x{10FFFF}]`) // matches nothing
+		case '<':
+			end := strings.IndexByte(pattern[i:], '>')
+			if end < 0 {
+				return nil, fmt.Errorf("unterminated numeric interval at offset %d", i)
+			}
+			alt, err := numericInterval(pattern[i+1 : i+end])
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(alt)
+			i += end + 1
+			continue
+		case '&', '~':
+			return nil, fmt.Errorf("operator %q at offset %d is not supported", r, i)
+		case '(':
+			depth++
+			b.WriteString(`(?:`)
+		case ')':
+			depth--
+			if depth < 0 {
+				return nil, fmt.Errorf("unbalanced ')' at offset %d", i)
+			}
+			b.WriteByte(')')
+		case '.', '?', '+', '*', '|', '{', '}':
+			b.WriteRune(r)
+		case '^', '$':
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+		i += size
+	}
+	if depth != 0 {
+		return nil, fmt.Errorf("unbalanced '('")
+	}
+	b.WriteString(`)$`)
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, fmt.Errorf("%v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	return re, nil
+}
+
+// luceneClass translates a character class starting at pattern[i] == '['.
+func luceneClass(pattern string, i int) (int, string, error) {
+	var b strings.Builder
+	b.WriteByte('[')
+	j := i + 1
+	if j < len(pattern) && pattern[j] == '^' {
+		b.WriteByte('^')
+		j++
+	}
+	first := true
+	for j < len(pattern) {
+		r, size := utf8.DecodeRuneInString(pattern[j:])
+		if r == ']' && !first {
+			b.WriteByte(']')
+			return j + size, b.String(), nil
+		}
+		first = false
+		switch r {
+		case '\\':
+			if j+size >= len(pattern) {
+				return 0, "", fmt.Errorf("trailing backslash in class at offset %d", j)
+			}
+			e, esize := utf8.DecodeRuneInString(pattern[j+size:])
+			b.WriteString(classEscape(e))
+			j += size + esize
+			continue
+		case '-':
+			b.WriteByte('-')
+		default:
+			b.WriteString(classEscape(r))
+		}
+		j += size
+	}
+	return 0, "", fmt.Errorf("unterminated character class at offset %d", i)
+}
+
+func classEscape(r rune) string {
+	switch r {
+	case '\\', ']', '[', '^', '-':
+		return `\` + string(r)
+	}
+	if r < 0x20 || r == unicode.ReplacementChar {
+		return fmt.Sprintf(`\x{%x}`, r)
+	}
+	return string(r)
+}
+
+// numericInterval turns Lucene's <n-m> into an alternation of the decimal
+// numbers in the range (bounded to keep the expression small).
+func numericInterval(s string) (string, error) {
+	parts := strings.SplitN(s, "-", 2)
+	if len(parts) != 2 {
+		return "", fmt.Errorf("invalid numeric interval <%s>", s)
+	}
+	lo, err1 := strconv.Atoi(parts[0])
+	hi, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || lo > hi {
+		return "", fmt.Errorf("invalid numeric interval <%s>", s)
+	}
+	if hi-lo > 10000 {
+		return "", fmt.Errorf("numeric interval <%s> is too wide", s)
+	}
+	var b strings.Builder
+	b.WriteString(`0*(?:`)
+	for n := lo; n <= hi; n++ {
+		if n > lo {
+			b.WriteByte('|')
+		}
+		b.WriteString(strconv.Itoa(n))
+	}
+	b.WriteByte(')')
+	return b.String(), nil
+}

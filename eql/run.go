@@ -1,0 +1,131 @@
+package eql
+
+import (
+	"github.com/vigil-sec/vigil/event"
+)
+
+// Run is one execution of a query over a stream of events. Events must be
+// pushed in order (by timestamp, then tiebreaker); [Sorter] puts a stream in
+// order with bounded memory. A Run is not safe for concurrent use.
+type Run struct {
+	q      *Query
+	out    stage
+	done   bool
+	ctx    evalCtx
+	seq    *seqRun
+	sample *sampleRun
+	stats  RunStats
+	tsPath event.Path
+}
+
+// RunStats counts what a run saw and did.
+type RunStats struct {
+	Events          int64 // events pushed
+	NoTimestamp     int64 // events skipped for lack of a valid timestamp
+	Results         int64 // results emitted
+	LivePartials    int   // partial sequences held now
+	PeakPartials    int   // most partial sequences held at once
+	DroppedPartials int64 // partial sequences dropped because the cap was reached
+	Expired         int64 // partial sequences that outlived maxspan
+}
+
+// NewRun starts an execution of q that calls emit for each result, in
+// Elasticsearch's order. Results may refer to pushed events.
+func (q *Query) NewRun(emit func(*Result)) *Run {
+	r := &Run{q: q}
+	r.out = buildPipeline(q.pipes, func(res *Result) {
+		r.stats.Results++
+		emit(res)
+	})
+	r.tsPath = event.MustPath(q.opts.Schema.resolve(q.opts.timestampField()))
+	switch q.kind {
+	case kindSequence:
+		r.seq = newSeqRun(q.seq, q.opts.maxPartials(), &r.stats, r.deliver)
+	case kindSample:
+		r.sample = newSampleRun(q.sample, r.deliver)
+	}
+	return r
+}
+
+// Timestamp returns the event's timestamp in nanoseconds as the query
+// reads it (its timestamp field), and whether it has a valid one.
+func (r *Run) Timestamp(ev *event.Event) (int64, bool) {
+	return event.Time(ev.Doc.Get(r.tsPath))
+}
+
+// Done reports whether the run needs no more events (a head limit was
+// reached).
+func (r *Run) Done() bool { return r.done }
+
+// Stats returns the run's counters.
+func (r *Run) Stats() RunStats {
+	s := r.stats
+	if r.seq != nil {
+		s.LivePartials = r.seq.live
+	}
+	return s
+}
+
+func (r *Run) deliver(res *Result) {
+	if r.done {
+		return
+	}
+	if !r.out.push(res) {
+		r.done = true
+	}
+}
+
+// Push feeds one event, reading its timestamp from the query's timestamp
+// field. Events without a valid timestamp are counted and skipped.
+func (r *Run) Push(ev *event.Event) {
+	ts, ok := r.Timestamp(ev)
+	if !ok {
+		r.stats.Events++
+		r.stats.NoTimestamp++
+		return
+	}
+	r.PushAt(ev, ts)
+}
+
+// PushAt feeds one event whose timestamp (nanoseconds since the epoch) the
+// caller already knows, which saves reading it once per query when many
+// queries share a stream.
+func (r *Run) PushAt(ev *event.Event, ts int64) {
+	if r.done {
+		return
+	}
+	r.stats.Events++
+	r.ctx.doc = &ev.Doc
+	switch r.q.kind {
+	case kindEvent:
+		if r.q.filter.match(&r.ctx) {
+			r.deliver(&Result{Events: []*event.Event{ev}, Kind: ResultEvent})
+		}
+	case kindSequence:
+		r.seq.push(ev, ts, &r.ctx)
+	case kindSample:
+		r.sample.push(ev, &r.ctx)
+	}
+}
+
+// Matches reports whether a single event satisfies an event query's
+// condition, without any pipe. It returns false for sequences and samples.
+func (q *Query) Matches(ev *event.Event) bool {
+	if q.kind != kindEvent {
+		return false
+	}
+	ctx := evalCtx{doc: &ev.Doc}
+	return q.filter.match(&ctx)
+}
+
+// Close flushes pending results: sequences waiting on a trailing missing
+// event, samples, and buffering pipes such as tail.
+func (r *Run) Close() {
+	if r.seq != nil {
+		r.seq.close()
+	}
+	if r.sample != nil {
+		r.sample.close()
+	}
+	r.out.close()
+}

@@ -1,0 +1,624 @@
+package eql
+
+import (
+	"strings"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+// ---------------------------------------------------------------------------
+// Plan
+
+type sequencePlan struct {
+	stages   []*seqStage // runs expanded; missing stages included
+	until    *seqStage
+	maxSpan  int64 // nanoseconds; 0 for none
+	firstPos int   // first positive stage
+	lastPos  int   // last positive stage
+	leading  []int // missing stages before firstPos
+	trailing []int // missing stages after lastPos
+	prevPos  []int // for each stage, the previous positive stage (-1)
+}
+
+type seqStage struct {
+	index   int
+	filter  *filterPlan
+	keys    []*keyExpr
+	missing bool
+}
+
+// keyExpr is one join key of a stage.
+type keyExpr struct {
+	val      valueFn
+	fold     bool // compare string keys case-insensitively (Endgame)
+	optional bool // written ?field: a null value is a valid key
+	date     bool // a date field: keys render as dates
+}
+
+func (c *compiler) compileSequence(q *Sequence) *sequencePlan {
+	p := &sequencePlan{maxSpan: int64(q.MaxSpan)}
+	for _, t := range q.Terms {
+		n := max(t.Runs, 1)
+		for i := 0; i < n; i++ {
+			p.stages = append(p.stages, c.compileStage(t, q.By, len(p.stages)))
+		}
+	}
+	if q.Until != nil {
+		p.until = c.compileStage(q.Until, q.By, -1)
+	}
+	p.firstPos, p.lastPos = -1, -1
+	p.prevPos = make([]int, len(p.stages))
+	prev := -1
+	for i, s := range p.stages {
+		p.prevPos[i] = prev
+		if !s.missing {
+			if p.firstPos < 0 {
+				p.firstPos = i
+			}
+			p.lastPos = i
+			prev = i
+		}
+	}
+	for i, s := range p.stages {
+		if s.missing && i < p.firstPos {
+			p.leading = append(p.leading, i)
+		}
+		if s.missing && i > p.lastPos {
+			p.trailing = append(p.trailing, i)
+		}
+	}
+	return p
+}
+
+func (c *compiler) compileStage(t *Term, by []Expr, index int) *seqStage {
+	s := &seqStage{index: index, missing: t.Missing, filter: c.compileFilter(t.Query)}
+	for _, k := range append(append([]Expr{}, by...), t.By...) {
+		ke := &keyExpr{val: c.value(c.nullUnmapped(k)), fold: c.opts.Endgame}
+		if f, ok := unparen(k).(*Field); ok {
+			ke.optional = f.Optional
+			if !c.unmapped(f) {
+				ke.date = c.field(f, false).typ == TypeDate
+			}
+		}
+		s.keys = append(s.keys, ke)
+	}
+	return s
+}
+
+// ---------------------------------------------------------------------------
+// Join keys
+
+// joinKey is one combination of key values of an event.
+type joinKey struct {
+	id   string        // type-tagged encoding, the map key
+	vals []event.Value // for output
+}
+
+// eventKeys returns the key combinations of an event for a stage: one per
+// element of the cartesian product of multi-valued keys. An event whose
+// non-optional key is null has none.
+func eventKeys(keys []*keyExpr, ctx *evalCtx, buf []joinKey) []joinKey {
+	buf = buf[:0]
+	if len(keys) == 0 {
+		return append(buf, joinKey{})
+	}
+	// Fast path: every key is single-valued.
+	var b strings.Builder
+	vals := make([]event.Value, len(keys))
+	multi := false
+	for i, k := range keys {
+		v := k.val(ctx)
+		if v.Kind() == event.KindArray {
+			multi = true
+		}
+		vals[i] = v
+	}
+	if !multi {
+		for i, k := range keys {
+			v := vals[i]
+			if isNullValue(v) {
+				if !k.optional {
+					return buf
+				}
+				v = vNull
+			}
+			vals[i] = outputKey(v, k)
+			b.WriteString(k.text(v))
+			b.WriteByte(0x1f)
+		}
+		return append(buf, joinKey{id: b.String(), vals: vals})
+	}
+	// Expand arrays (dropping null elements).
+	choices := make([][]event.Value, len(keys))
+	for i, k := range keys {
+		v := vals[i]
+		var opts []event.Value
+		if v.Kind() == event.KindArray {
+			seen := map[string]bool{}
+			for j, n := 0, v.Len(); j < n; j++ {
+				e := v.Index(j)
+				if e.IsNull() {
+					continue
+				}
+				if t := keyText(e); !seen[t] {
+					seen[t] = true
+					opts = append(opts, e)
+				}
+			}
+		} else if !v.IsNull() {
+			opts = []event.Value{v}
+		}
+		if len(opts) == 0 {
+			if !k.optional {
+				return buf
+			}
+			opts = []event.Value{vNull}
+		}
+		choices[i] = opts
+	}
+	idx := make([]int, len(keys))
+	for {
+		b.Reset()
+		out := make([]event.Value, len(keys))
+		for i, k := range keys {
+			v := choices[i][idx[i]]
+			out[i] = outputKey(v, k)
+			b.WriteString(k.text(v))
+			b.WriteByte(0x1f)
+		}
+		buf = append(buf, joinKey{id: b.String(), vals: out})
+		if len(buf) >= 1024 { // bound the product of huge arrays
+			return buf
+		}
+		i := len(idx) - 1
+		for i >= 0 {
+			idx[i]++
+			if idx[i] < len(choices[i]) {
+				break
+			}
+			idx[i] = 0
+			i--
+		}
+		if i < 0 {
+			return buf
+		}
+	}
+}
+
+// text encodes a key value for matching.
+func (k *keyExpr) text(v event.Value) string {
+	if s, ok := v.Str(); ok && k.fold {
+		return keyText(event.String(foldString(s)))
+	}
+	return keyText(v)
+}
+
+// outputKey renders a key value as Elasticsearch returns it: dates as
+// strings.
+func outputKey(v event.Value, k *keyExpr) event.Value {
+	if k.date {
+		if ns, ok := event.Time(v); ok {
+			return event.String(event.FormatTime(ns))
+		}
+	}
+	return v
+}
+
+// ---------------------------------------------------------------------------
+// Run
+
+// partial is a sequence in progress.
+type partial struct {
+	events  []*event.Event
+	ts      []int64
+	start   int64
+	key     joinKey
+	stage   int // last filled positive stage
+	leadTS  int64
+	hasLead bool // a leading missing event was found before the start
+	doomed  bool // a missing event fell in one of its gaps
+	dead    bool
+}
+
+// slots holds, for one join key, the newest partial at each stage.
+type slots struct {
+	at []*partial
+	n  int // occupied slots
+}
+
+// missHist remembers, per join key, the last two distinct timestamps of
+// events matching a missing stage: enough to answer "is there one strictly
+// between a and b" and "the latest strictly before t" for in-order input.
+type missHist struct {
+	last, prev int64
+	hasPrev    bool
+}
+
+type pendingSeq struct {
+	p        *partial
+	deadline int64 // accept once the stream passes this time
+	resolved bool
+	accept   bool
+}
+
+type seqRun struct {
+	plan     *sequencePlan
+	cap      int
+	stats    *RunStats
+	deliver  func(*Result)
+	byKey    map[string]*slots
+	fifo     []*partial // partials by creation, for expiry and the cap
+	fifoHead int
+	live     int
+	miss     []map[string]*missHist // per stage (nil for positive stages)
+	missFIFO []missEntry
+	missHead int
+	pending  []*pendingSeq
+	pendHead int
+	keyBuf   []joinKey
+	now      int64
+}
+
+type missEntry struct {
+	stage int
+	key   string
+	ts    int64
+}
+
+func newSeqRun(p *sequencePlan, maxPartials int, stats *RunStats, deliver func(*Result)) *seqRun {
+	r := &seqRun{plan: p, cap: maxPartials, stats: stats, deliver: deliver, byKey: map[string]*slots{}}
+	r.miss = make([]map[string]*missHist, len(p.stages))
+	for i, s := range p.stages {
+		if s.missing {
+			r.miss[i] = map[string]*missHist{}
+		}
+	}
+	return r
+}
+
+func (r *seqRun) push(ev *event.Event, ts int64, ctx *evalCtx) {
+	r.now = ts
+	r.expire(ts)
+	plan := r.plan
+
+	// Missing stages: remember when they matched, and resolve sequences
+	// waiting on a trailing missing event.
+	for _, s := range plan.stages {
+		if !s.missing || !s.filter.match(ctx) {
+			continue
+		}
+		r.keyBuf = eventKeys(s.keys, ctx, r.keyBuf)
+		for _, k := range r.keyBuf {
+			r.recordMissing(s.index, k.id, ts)
+		}
+		if isIn(plan.trailing, s.index) {
+			for _, k := range r.keyBuf {
+				r.resolveTrailing(k.id, ts)
+			}
+		}
+	}
+
+	// Positive stages, last first, so that one event cannot chain with
+	// itself.
+	for si := plan.lastPos; si >= plan.firstPos; si-- {
+		s := plan.stages[si]
+		if s.missing || !s.filter.match(ctx) {
+			continue
+		}
+		keys := eventKeys(s.keys, ctx, r.keyBuf)
+		r.keyBuf = keys
+		for ki := range keys {
+			r.advance(si, &keys[ki], ev, ts)
+		}
+	}
+
+	// until ends the partials of its key, including those this very event
+	// just advanced: Elasticsearch rejects a partial at its next step when
+	// an until event lies between its last event and that step, both ends
+	// included. Sequences this event completed stand.
+	if plan.until != nil && plan.until.filter.match(ctx) {
+		r.keyBuf = eventKeys(plan.until.keys, ctx, r.keyBuf)
+		for _, k := range r.keyBuf {
+			if sl := r.byKey[k.id]; sl != nil {
+				for i, p := range sl.at {
+					if p != nil {
+						r.kill(p)
+						sl.at[i] = nil
+					}
+				}
+				delete(r.byKey, k.id)
+			}
+		}
+	}
+
+	r.flushPending()
+}
+
+func isIn(list []int, x int) bool {
+	for _, v := range list {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *seqRun) advance(si int, k *joinKey, ev *event.Event, ts int64) {
+	plan := r.plan
+	if si == plan.firstPos {
+		p := &partial{events: make([]*event.Event, len(plan.stages)), ts: make([]int64, len(plan.stages)),
+			start: ts, stage: si, key: joinKey{id: k.id, vals: k.vals}}
+		p.events[si], p.ts[si] = ev, ts
+		for _, m := range plan.leading {
+			if h := r.miss[m][k.id]; h != nil {
+				if t, ok := h.before(ts); ok && (!p.hasLead || t > p.leadTS) {
+					p.leadTS, p.hasLead = t, true
+				}
+			}
+		}
+		if si == plan.lastPos {
+			r.complete(p)
+			return
+		}
+		r.place(si, p)
+		r.track(p)
+		return
+	}
+	prev := plan.prevPos[si]
+	sl := r.byKey[k.id]
+	if sl == nil || sl.at[prev] == nil {
+		return
+	}
+	p := sl.at[prev]
+	sl.at[prev] = nil
+	sl.n--
+	if plan.maxSpan > 0 && ts-p.start > plan.maxSpan {
+		r.kill(p)
+		r.stats.Expired++
+		r.dropIfEmpty(k.id, sl)
+		return
+	}
+	// A missing event strictly inside the gap dooms the sequence (it still
+	// advances, so that matching goes on exactly as without the check).
+	for m := prev + 1; m < si; m++ {
+		if h := r.miss[m][k.id]; h != nil && h.between(p.ts[prev], ts) {
+			p.doomed = true
+		}
+	}
+	p.events[si], p.ts[si], p.stage = ev, ts, si
+	if si == plan.lastPos {
+		r.kill(p) // it leaves the slots
+		r.dropIfEmpty(k.id, sl)
+		r.complete(p)
+		return
+	}
+	r.place(si, p)
+}
+
+// place puts p in its key's slot for stage si, replacing an older one.
+func (r *seqRun) place(si int, p *partial) {
+	sl := r.byKey[p.key.id]
+	if sl == nil {
+		sl = &slots{at: make([]*partial, len(r.plan.stages))}
+		r.byKey[p.key.id] = sl
+	}
+	if old := sl.at[si]; old != nil {
+		r.kill(old)
+		sl.n--
+	}
+	sl.at[si] = p
+	sl.n++
+}
+
+// track registers a new partial as live, enforcing the cap.
+func (r *seqRun) track(p *partial) {
+	r.fifo = append(r.fifo, p)
+	r.live++
+	if r.live > r.stats.PeakPartials {
+		r.stats.PeakPartials = r.live
+	}
+	if r.live > r.cap {
+		r.dropOldest()
+	}
+}
+
+func (r *seqRun) kill(p *partial) {
+	if !p.dead {
+		p.dead = true
+		r.live--
+	}
+}
+
+func (r *seqRun) dropIfEmpty(id string, sl *slots) {
+	if sl.n <= 0 {
+		delete(r.byKey, id)
+	}
+}
+
+// dropOldest enforces the cap on live partials.
+func (r *seqRun) dropOldest() {
+	for r.live > r.cap && r.fifoHead < len(r.fifo) {
+		p := r.fifo[r.fifoHead]
+		r.fifo[r.fifoHead] = nil
+		r.fifoHead++
+		if p.dead {
+			continue
+		}
+		r.removeFromSlots(p)
+		r.kill(p)
+		r.stats.DroppedPartials++
+	}
+	r.compactFIFO()
+}
+
+func (r *seqRun) removeFromSlots(p *partial) {
+	if sl := r.byKey[p.key.id]; sl != nil && sl.at[p.stage] == p {
+		sl.at[p.stage] = nil
+		sl.n--
+		r.dropIfEmpty(p.key.id, sl)
+	}
+}
+
+// expire drops partials that can no longer complete within maxspan, and
+// missing-event history that can no longer matter.
+func (r *seqRun) expire(now int64) {
+	span := r.plan.maxSpan
+	if span <= 0 {
+		return
+	}
+	for r.fifoHead < len(r.fifo) {
+		p := r.fifo[r.fifoHead]
+		if !p.dead && now-p.start <= span {
+			break
+		}
+		r.fifo[r.fifoHead] = nil
+		r.fifoHead++
+		if !p.dead {
+			r.removeFromSlots(p)
+			r.kill(p)
+			r.stats.Expired++
+		}
+	}
+	r.compactFIFO()
+	for r.missHead < len(r.missFIFO) {
+		e := r.missFIFO[r.missHead]
+		if now-e.ts <= span {
+			break
+		}
+		if h := r.miss[e.stage][e.key]; h != nil && h.last == e.ts {
+			delete(r.miss[e.stage], e.key)
+		}
+		r.missHead++
+	}
+	if r.missHead > 1024 && r.missHead*2 > len(r.missFIFO) {
+		r.missFIFO = append(r.missFIFO[:0], r.missFIFO[r.missHead:]...)
+		r.missHead = 0
+	}
+	// Sequences waiting for a trailing missing event are accepted once no
+	// future event could be close enough to reject them.
+	for i := r.pendHead; i < len(r.pending); i++ {
+		ps := r.pending[i]
+		if !ps.resolved && now > ps.deadline {
+			ps.resolved, ps.accept = true, true
+		}
+	}
+}
+
+func (r *seqRun) compactFIFO() {
+	if r.fifoHead > 1024 && r.fifoHead*2 > len(r.fifo) {
+		r.fifo = append(r.fifo[:0], r.fifo[r.fifoHead:]...)
+		r.fifoHead = 0
+	}
+	// Without maxspan dead partials pile up behind a live head; squeeze
+	// them out when they outnumber the live ones.
+	if n := len(r.fifo) - r.fifoHead; n > 4096 && n > 4*r.live {
+		live := r.fifo[:0]
+		for _, p := range r.fifo[r.fifoHead:] {
+			if !p.dead {
+				live = append(live, p)
+			}
+		}
+		clear(r.fifo[len(live):])
+		r.fifo = live
+		r.fifoHead = 0
+	}
+}
+
+func (r *seqRun) recordMissing(stage int, key string, ts int64) {
+	m := r.miss[stage]
+	h := m[key]
+	if h == nil {
+		h = &missHist{last: ts}
+		m[key] = h
+	} else if ts != h.last {
+		h.prev, h.hasPrev, h.last = h.last, true, ts
+	}
+	r.missFIFO = append(r.missFIFO, missEntry{stage, key, ts})
+}
+
+// between reports whether a recorded time lies strictly between a and b.
+func (h *missHist) between(a, b int64) bool {
+	return (h.last > a && h.last < b) || (h.hasPrev && h.prev > a && h.prev < b)
+}
+
+// before returns the latest recorded time strictly before t.
+func (h *missHist) before(t int64) (int64, bool) {
+	if h.last < t {
+		return h.last, true
+	}
+	if h.hasPrev && h.prev < t {
+		return h.prev, true
+	}
+	return 0, false
+}
+
+// complete handles a sequence whose positive stages are all matched.
+func (r *seqRun) complete(p *partial) {
+	if p.doomed {
+		return
+	}
+	plan := r.plan
+	lastTS := p.ts[plan.lastPos]
+	if len(plan.trailing) > 0 && (len(plan.leading) == 0 || p.hasLead) {
+		from := p.start
+		if len(plan.leading) > 0 {
+			from = p.leadTS
+		}
+		r.pending = append(r.pending, &pendingSeq{p: p, deadline: from + plan.maxSpan})
+		return
+	}
+	if len(plan.leading) > 0 && p.hasLead && lastTS-p.leadTS <= plan.maxSpan {
+		return
+	}
+	r.pending = append(r.pending, &pendingSeq{p: p, resolved: true, accept: true})
+}
+
+// resolveTrailing settles the sequences of key that wait on a trailing
+// missing event, now that one occurred at ts.
+func (r *seqRun) resolveTrailing(key string, ts int64) {
+	plan := r.plan
+	for i := r.pendHead; i < len(r.pending); i++ {
+		ps := r.pending[i]
+		if ps.resolved || ps.p.key.id != key || ts <= ps.p.ts[plan.lastPos] {
+			continue
+		}
+		ps.resolved = true
+		from := ps.p.start
+		if len(plan.leading) > 0 {
+			from = ps.p.leadTS
+		}
+		ps.accept = ts-from > plan.maxSpan
+	}
+}
+
+// flushPending emits resolved sequences in completion order.
+func (r *seqRun) flushPending() {
+	for r.pendHead < len(r.pending) {
+		ps := r.pending[r.pendHead]
+		if !ps.resolved {
+			break
+		}
+		r.pending[r.pendHead] = nil
+		r.pendHead++
+		if ps.accept {
+			r.emit(ps.p)
+		}
+	}
+	if r.pendHead == len(r.pending) {
+		r.pending = r.pending[:0]
+		r.pendHead = 0
+	}
+}
+
+func (r *seqRun) emit(p *partial) {
+	r.deliver(&Result{Events: p.events, JoinKeys: p.key.vals, Kind: ResultSequence})
+}
+
+func (r *seqRun) close() {
+	for i := r.pendHead; i < len(r.pending); i++ {
+		if ps := r.pending[i]; !ps.resolved {
+			ps.resolved, ps.accept = true, true
+		}
+	}
+	r.flushPending()
+}
