@@ -69,6 +69,7 @@ type Query struct {
 	sample   *samplePlan   // sample
 	pipes    []*pipePlan
 	fields   []string
+	depths   []int // path length of each field id, to size lookup hints
 	warnings ErrorList
 }
 
@@ -117,7 +118,7 @@ func MustCompile(src string, opts Options) *Query {
 
 // CompileStatement compiles an already parsed statement; src is its text.
 func CompileStatement(src string, stmt *Statement, opts Options) (*Query, error) {
-	c := &compiler{opts: &opts, errs: errs{src: src}, fields: map[string]bool{}}
+	c := &compiler{opts: &opts, errs: errs{src: src}, fields: map[string]bool{}, ids: map[string]int{}}
 	q := &Query{src: src, stmt: stmt, opts: opts}
 	func() {
 		defer func() {
@@ -133,6 +134,7 @@ func CompileStatement(src string, stmt *Statement, opts Options) (*Query, error)
 		return nil, c.errs.sorted()
 	}
 	q.warnings = c.errs.sorted()
+	q.depths = c.depths
 	for f := range c.fields {
 		q.fields = append(q.fields, f)
 	}
@@ -146,6 +148,8 @@ type compiler struct {
 	fields map[string]bool
 	inPipe bool                 // compiling a pipe argument: events[N].field allowed
 	refs   map[string]*fieldRef // one shared ref per field, for multi-value binding
+	ids    map[string]int       // field name -> id
+	depths []int                // path length per field id
 }
 
 func (c *compiler) compileQuery(q *Query) {
@@ -247,19 +251,20 @@ func (c *compiler) nullUnmapped(x Expr) Expr {
 
 // match reports whether the event document passes the filter.
 func (f *filterPlan) match(ctx *evalCtx) bool {
-	if f.catField != nil {
-		cat := f.catField.get(ctx)
-		if !anyScalar(cat, func(v event.Value) bool {
-			s, ok := v.Str()
-			if f.foldCategory {
-				s = foldString(s)
-			}
-			return ok && s == f.category
-		}) {
-			return false
-		}
+	if f.catField != nil && !anyValue(f.catField.ref(ctx), f) {
+		return false
 	}
 	return f.always || f.cond(ctx)
+}
+
+// test compares one value of the category field with the filter's
+// category, case-sensitively as Elasticsearch's term query does.
+func (f *filterPlan) test(v *event.Value) bool {
+	s, ok := v.Str()
+	if f.foldCategory {
+		s = foldString(s)
+	}
+	return ok && s == f.category
 }
 
 func unparen(x Expr) Expr {
@@ -283,6 +288,7 @@ type fieldRef struct {
 	nullValue event.Value // substitute for an explicit null (mapping null_value)
 	optional  bool
 	seqIndex  int // events[N].field in a pipe over sequences; -1 otherwise
+	id        int // index of the field's lookup hints in a run
 	// resultAttr is "count" or "percent" for a bare field of that name in
 	// a pipe after unique_count or count, which reads the result's own
 	// attribute as the original EQL does.
@@ -295,7 +301,8 @@ type evalCtx struct {
 	seq    []*event.Event // the events of a sequence result, for pipes
 	bind   *fieldRef      // when set, reads of this field return bindVal
 	bindTo event.Value
-	res    *Result // the result a pipe is looking at
+	res    *Result    // the result a pipe is looking at
+	hints  [][]uint16 // per field id: where each path component was last found
 }
 
 func (f *fieldRef) get(ctx *evalCtx) event.Value {
@@ -345,6 +352,13 @@ func (c *compiler) field(x *Field, allowIndex bool) *fieldRef {
 		panic(bailout{})
 	}
 	ref.name, ref.path = name, p
+	if id, ok := c.ids[name]; ok {
+		ref.id = id
+	} else {
+		ref.id = len(c.ids)
+		c.ids[name] = ref.id
+		c.depths = append(c.depths, p.Len())
+	}
 	if c.inPipe && (name == "count" || name == "percent") {
 		ref.resultAttr = name
 	}
@@ -640,21 +654,17 @@ func (c *compiler) leafPred(x Expr) pred {
 			return endgameStringPred(ref, op, str)
 		}
 		k2 := newConstant(kv)
-		t := ref.typ
+		var test valueTest = &cmpConst{k: k2, t: ref.typ, op: op}
 		if op == NEQ {
-			return func(ctx *evalCtx) bool {
-				return !anyScalar(ref.get(ctx), func(v event.Value) bool {
-					r, ok := compareConst(v, k2, t)
-					return ok && r == 0
-				})
-			}
+			test = &cmpConst{k: k2, t: ref.typ, op: EQ}
 		}
-		return func(ctx *evalCtx) bool {
-			return anyScalar(ref.get(ctx), func(v event.Value) bool {
-				r, ok := compareConst(v, k2, t)
-				return ok && cmpOK(op, r)
-			})
+		if str, ok := kv.Str(); ok && (op == EQ || op == NEQ) && (ref.typ == TypeUnknown || ref.typ == TypeKeyword || ref.typ == TypeText) {
+			test = &eqString{s: str, k: k2}
 		}
+		if op == NEQ {
+			return notLeafOf(ref, test)
+		}
+		return leafOf(ref, test)
 	case *In:
 		f, ok := unparen(x.X).(*Field)
 		if !ok || !allConstant(x.List) || (x.Not && c.opts.Endgame) {
@@ -662,23 +672,17 @@ func (c *compiler) leafPred(x Expr) pred {
 		}
 		ref := c.field(f, false)
 		set := newConstSet(c, x.List, x.Insensitive || c.opts.Endgame, ref.typ)
-		p := func(ctx *evalCtx) bool {
-			return anyScalar(ref.get(ctx), set.contains)
-		}
 		if x.Not {
-			return func(ctx *evalCtx) bool { return !p(ctx) }
+			return notLeafOf(ref, setTest{set})
 		}
-		return p
+		return leafOf(ref, setTest{set})
 	case *Match:
 		f, ok := unparen(x.X).(*Field)
 		if !ok {
 			return nil
 		}
 		ref := c.field(f, false)
-		m := c.compileMatcher(x)
-		return func(ctx *evalCtx) bool {
-			return anyScalar(ref.get(ctx), m.matchValue)
-		}
+		return leafOf(ref, matchTest{c.compileMatcher(x)})
 	case *Call:
 		if !c.translatable(x) {
 			return nil
@@ -697,21 +701,7 @@ func (c *compiler) leafPred(x Expr) pred {
 				s = foldString(s)
 			}
 			contains := strings.ToLower(x.Name) == "stringcontains"
-			return func(ctx *evalCtx) bool {
-				return anyScalar(ref.get(ctx), func(v event.Value) bool {
-					t, ok := v.Text()
-					if !ok {
-						return false
-					}
-					if fold {
-						t = foldString(t)
-					}
-					if contains {
-						return strings.Contains(t, s)
-					}
-					return strings.HasPrefix(t, s)
-				})
-			}
+			return leafOf(ref, &prefixTest{s: s, fold: fold, contains: contains})
 		case "cidrmatch":
 			var args []event.Value
 			for _, a := range x.Args[1:] {
@@ -722,11 +712,7 @@ func (c *compiler) leafPred(x Expr) pred {
 				}
 				args = append(args, av)
 			}
-			return func(ctx *evalCtx) bool {
-				return anyScalar(ref.get(ctx), func(v event.Value) bool {
-					return isTrue(fnCIDRMatch(append([]event.Value{v}, args...), false))
-				})
-			}
+			return leafOf(ref, &cidrTest{args: args})
 		}
 	}
 	return nil

@@ -488,6 +488,14 @@ func (p *parser) parseTerm(allowMissing bool) *Term {
 	}
 	t.To = p.tok.end
 	p.next()
+	if p.tok.tok == IDENT && p.tok.lit == "fork" {
+		p.errorAt(p.tok, "Elasticsearch has no fork; every event of a sequence is used once", "sequence fork is not supported by Elasticsearch EQL")
+		p.next()
+		if p.tok.tok == ASSIGN || p.tok.tok == EQ {
+			p.next()
+			p.next()
+		}
+	}
 	if p.tok.tok == BY {
 		t.By = p.parseJoinKeys()
 		t.To = p.lastEnd()

@@ -38,6 +38,7 @@ func (q *Query) NewRun(emit func(*Result)) *Run {
 		emit(res)
 	})
 	r.tsPath = event.MustPath(q.opts.Schema.resolve(q.opts.timestampField()))
+	r.ctx.hints = newHints(q.depths)
 	switch q.kind {
 	case kindSequence:
 		r.seq = newSeqRun(q.seq, q.opts.maxPartials(), &r.stats, r.deliver)
@@ -106,6 +107,20 @@ func (r *Run) PushAt(ev *event.Event, ts int64) {
 	case kindSample:
 		r.sample.push(ev, &r.ctx)
 	}
+}
+
+// newHints allocates the lookup hints of a run in one block.
+func newHints(depths []int) [][]uint16 {
+	total := 0
+	for _, d := range depths {
+		total += d
+	}
+	block := make([]uint16, total)
+	hints := make([][]uint16, len(depths))
+	for i, d := range depths {
+		hints[i], block = block[:d:d], block[d:]
+	}
+	return hints
 }
 
 // Matches reports whether a single event satisfies an event query's

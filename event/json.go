@@ -1,9 +1,11 @@
 package event
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -35,7 +37,8 @@ type Decoder struct {
 	pos     int
 	depth   int
 	scratch []Field // members of the composites being parsed
-	done    []Field // members of closed composites, in closing order
+	slab    []Field // members of closed composites: the document's storage
+	grown   bool    // slab was reallocated, so kids must be rebased
 	strbuf  []byte  // unescaped strings of the current document
 }
 
@@ -59,35 +62,57 @@ func (d *Decoder) Decode(data []byte) (Value, error) {
 // elements of a JSON array one by one.
 func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	d.data, d.pos, d.depth = data, 0, 0
-	d.scratch, d.done, d.strbuf = d.scratch[:0], d.done[:0], nil
+	d.scratch, d.strbuf, d.grown = d.scratch[:0], nil, false
+	// One allocation holds every member of the document. Colons and
+	// commas bound the number of members from above (a few extra come from
+	// those inside strings); bytes.Count is vectorised, so this is cheap.
+	d.slab = make([]Field, 0, bytes.Count(data, colon)+bytes.Count(data, comma)+1)
 	d.skipSpace()
 	if d.pos >= len(d.data) {
 		return Missing, d.pos, &SyntaxError{d.pos, "unexpected end of JSON input"}
 	}
 	v, err = d.value()
 	if err != nil {
+		d.slab = nil
 		return Missing, d.pos, err
 	}
-	if len(d.done) > 0 {
-		// Move every member into one slice of the right size and point each
-		// composite at its members there; offsets were kept in num.
-		slab := make([]Field, len(d.done))
-		copy(slab, d.done)
-		for i := range slab {
-			rebase(&slab[i].Value, slab)
+	if d.grown {
+		// Members moved when the slab grew: point each composite at its
+		// members in the final slab; offsets were kept in num.
+		for i := range d.slab {
+			rebase(&d.slab[i].Value, d.slab)
 		}
-		rebase(&v, slab)
-		clear(d.done) // drop references for the GC
+		rebase(&v, d.slab)
+	} else {
+		for i := range d.slab {
+			clearOffset(&d.slab[i].Value)
+		}
+		clearOffset(&v)
 	}
-	d.data = nil
+	d.data, d.slab = nil, nil
 	return v, d.pos, nil
 }
 
+var (
+	colon = []byte{':'}
+	comma = []byte{','}
+)
+
+// dottedBit marks, in an object's num, that one of its keys contains a dot,
+// so lookups must consider keys spanning several path components.
+const dottedBit = 1 << 63
+
 func rebase(v *Value, slab []Field) {
 	if v.kind == KindArray || v.kind == KindObject {
-		off, n := int(v.num), len(v.kids)
+		off, n := int(v.num&^dottedBit), len(v.kids)
 		v.kids = slab[off : off+n : off+n]
-		v.num = 0
+		v.num &= dottedBit
+	}
+}
+
+func clearOffset(v *Value) {
+	if v.kind == KindArray || v.kind == KindObject {
+		v.num &= dottedBit
 	}
 }
 
@@ -131,6 +156,7 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 	}
 	d.pos++
 	start := len(d.scratch)
+	dotted := false
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == closer {
 		d.pos++
@@ -147,6 +173,9 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 				var err error
 				if key, err = d.str(); err != nil {
 					return Missing, err
+				}
+				if !dotted && strings.IndexByte(key, '.') >= 0 {
+					dotted = true
 				}
 				d.skipSpace()
 				if d.pos >= len(d.data) {
@@ -186,12 +215,19 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 		}
 	}
 	d.depth--
-	off := len(d.done)
-	d.done = append(d.done, d.scratch[start:]...)
+	off := len(d.slab)
 	n := len(d.scratch) - start
+	if off+n > cap(d.slab) {
+		d.grown = true
+	}
+	d.slab = append(d.slab, d.scratch[start:]...)
 	clear(d.scratch[start:])
 	d.scratch = d.scratch[:start]
-	return Value{kind: kind, num: uint64(off), kids: d.done[off : off+n : off+n]}, nil
+	num := uint64(off)
+	if dotted {
+		num |= dottedBit
+	}
+	return Value{kind: kind, num: num, kids: d.slab[off : off+n : off+n]}, nil
 }
 
 func (d *Decoder) eof(open int, kind Kind) error {

@@ -8,8 +8,9 @@ import (
 // Path is a dotted field path such as "process.parent.name", split once so
 // that lookups do not allocate. The zero Path names the document itself.
 type Path struct {
-	text string
-	ends []int // ends[i] is the offset just past component i in text
+	text  string
+	parts []string // the components
+	ends  []int    // ends[i] is the offset just past component i in text
 }
 
 // ParsePath splits a dotted path. Empty components ("a..b", ".a") are an
@@ -29,6 +30,7 @@ func ParsePath(s string) (Path, error) {
 				return Path{}, fmt.Errorf("field name %q has an empty component", s)
 			}
 			p.ends = append(p.ends, i)
+			p.parts = append(p.parts, s[start:i])
 		}
 	}
 	return p, nil
@@ -88,41 +90,151 @@ func (p *Path) match(i int, key string) int {
 // flattened as Elasticsearch does: the result collects the values of every
 // element, as an array. A path that is absent yields [Missing].
 func (v Value) Get(p Path) Value {
-	if len(p.ends) == 0 {
+	if len(p.parts) == 0 {
 		return v
 	}
-	// Fast path: a chain of objects with one matching key per level.
-	cur := v
+	// Fast path: a chain of objects with exactly one matching key per
+	// level. Keys are compared by length first, which rejects almost all
+	// of them without touching their bytes.
+	cur := &v
 	i := 0
-	for i < len(p.ends) {
-		if cur.kind != KindObject {
-			break
-		}
-		next, found, ambiguous := -1, Value{}, false
-		for k := range cur.kids {
-			if j := p.match(i, cur.kids[k].Key); j >= 0 {
-				if next >= 0 {
-					ambiguous = true
+	for i < len(p.parts) && cur.kind == KindObject {
+		part := p.parts[i]
+		if cur.num&dottedBit == 0 {
+			// No dotted keys here: at most one key can match.
+			var found *Value
+			for k := range cur.kids {
+				if key := cur.kids[k].Key; len(key) == len(part) && key == part {
+					found = &cur.kids[k].Value
 					break
 				}
-				next, found = j, cur.kids[k].Value
 			}
+			if found == nil {
+				return Missing
+			}
+			cur = found
+			i++
+			continue
 		}
-		if ambiguous {
-			return v.getAll(p)
+		var found *Value
+		next := -1
+		kids := cur.kids
+		for k := range kids {
+			key := kids[k].Key
+			j := -1
+			if len(key) == len(part) {
+				if key == part {
+					j = i + 1
+				}
+			} else if len(key) > len(part) && key[len(part)] == '.' && key[:len(part)] == part {
+				j = p.match(i, key)
+			}
+			if j < 0 {
+				continue
+			}
+			if found != nil {
+				return v.getAll(p) // several keys lead on: merge them
+			}
+			found, next = &kids[k].Value, j
 		}
-		if next < 0 {
+		if found == nil {
 			return Missing
 		}
 		cur, i = found, next
 	}
-	if i == len(p.ends) {
-		return cur
+	if i == len(p.parts) {
+		return *cur
 	}
 	if cur.kind == KindArray {
 		return v.getAll(p)
 	}
 	return Missing
+}
+
+// Ref is Get without copying: it returns a pointer to the value at p inside
+// v, or nil when the path is absent. The value must not be modified. When
+// the path runs through arrays of objects the gathered values are a new
+// array, as with Get.
+func (v *Value) Ref(p *Path) *Value {
+	cur := v
+	i := 0
+	for i < len(p.parts) {
+		if cur.kind != KindObject || cur.num&dottedBit != 0 {
+			break
+		}
+		part := p.parts[i]
+		kids := cur.kids
+		k := 0
+		for ; k < len(kids); k++ {
+			if key := kids[k].Key; len(key) == len(part) && key == part {
+				break
+			}
+		}
+		if k == len(kids) {
+			return nil
+		}
+		cur = &kids[k].Value
+		i++
+	}
+	if i == len(p.parts) {
+		return cur
+	}
+	if cur.kind != KindObject && cur.kind != KindArray {
+		return nil
+	}
+	r := v.Get(*p)
+	if r.kind == KindMissing {
+		return nil
+	}
+	return &r
+}
+
+// RefHint is Ref with a per-caller memory of where each path component was
+// found last time: hint holds one index per component and is updated as
+// the lookup goes. Documents of one source mostly share their key order, so
+// after the first event each component is found with a single comparison.
+// A wrong hint only costs the usual scan.
+func (v *Value) RefHint(p *Path, hint []uint16) *Value {
+	cur := v
+	i := 0
+	for i < len(p.parts) {
+		if cur.kind != KindObject || cur.num&dottedBit != 0 {
+			break
+		}
+		part := p.parts[i]
+		kids := cur.kids
+		h := int(hint[i])
+		if h < len(kids) && kids[h].Key == part {
+			cur = &kids[h].Value
+			i++
+			continue
+		}
+		k := 0
+		for ; k < len(kids); k++ {
+			if key := kids[k].Key; len(key) == len(part) && key == part {
+				break
+			}
+		}
+		if k == len(kids) {
+			return nil
+		}
+		if k <= 0xffff {
+			hint[i] = uint16(k)
+		}
+		cur = &kids[k].Value
+		i++
+	}
+	if i == len(p.parts) {
+		return cur
+	}
+	if cur.kind != KindObject && cur.kind != KindArray {
+		return nil
+	}
+	r := v.Get(*p)
+	if r.kind == KindMissing {
+		return nil
+	}
+	return &r
 }
 
 // getAll is the general lookup: it follows every matching key and every
@@ -255,3 +367,7 @@ func (v *Value) Delete(path string) bool {
 	}
 	return false
 }
+
+// Elem returns a pointer to element i of an array (or the value of field
+// i of an object) without copying it.
+func (v *Value) Elem(i int) *Value { return &v.kids[i].Value }

@@ -12,6 +12,7 @@ package event
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Kind is the type of a [Value].
@@ -44,7 +45,7 @@ func (k Kind) String() string {
 // not copy the elements of an array or the fields of an object.
 type Value struct {
 	kind Kind
-	num  uint64  // bool (0/1), int64 bits or float64 bits
+	num  uint64  // bool (0/1), int64 bits, float64 bits; for objects dottedBit
 	str  string  // string payload
 	kids []Field // array elements (Key unused) or object fields, in input order
 }
@@ -104,7 +105,14 @@ func Object(fields ...Field) Value {
 	if fields == nil {
 		fields = []Field{}
 	}
-	return Value{kind: KindObject, kids: fields}
+	v := Value{kind: KindObject, kids: fields}
+	for _, f := range fields {
+		if strings.IndexByte(f.Key, '.') >= 0 {
+			v.num = dottedBit
+			break
+		}
+	}
+	return v
 }
 
 // Kind reports the kind of v.
