@@ -229,3 +229,16 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Shifted returns copies of the errors with n added to their line numbers,
+// for queries embedded in a larger file (a rule file, a vault note) whose
+// first line is line n+1 of that file.
+func (l ErrorList) Shifted(n int) ErrorList {
+	out := make(ErrorList, len(l))
+	for i, e := range l {
+		c := *e
+		c.Line += n
+		out[i] = &c
+	}
+	return out
+}

@@ -167,7 +167,7 @@ func (l *lexer) next() item {
 			n = 2
 		}
 		it := mk(ILLEGAL, n)
-		l.errh(it.pos, it.end, fmt.Sprintf("unexpected %q", it.lit), "EQL writes logical and as 'and'")
+		l.errh(it.pos, it.end, fmt.Sprintf("unexpected '%s'", it.lit), "EQL writes logical and as 'and'")
 		return it
 	}
 	r, size := utf8.DecodeRuneInString(l.src[l.off:])

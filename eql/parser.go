@@ -271,7 +271,7 @@ func (p *parser) parseEventQuery() *EventQuery {
 	if p.tok.tok != WHERE {
 		hint := "write: " + orAny(q.Category) + " where <condition>"
 		if p.tok.tok == DOT {
-			hint = "an event query starts with a category, not a field: any where " + q.Category + p.tok.lit + "..."
+			hint = "an event query starts with a category or 'any', as in: any where " + q.Category + "." + p.peek(1).lit + " ..."
 		}
 		p.fail(hint, "expected 'where' after the event category, found %s", describe(p.tok))
 	}

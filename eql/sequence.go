@@ -414,11 +414,11 @@ func (r *seqRun) place(si int, p *partial) {
 func (r *seqRun) track(p *partial) {
 	r.fifo = append(r.fifo, p)
 	r.live++
-	if r.live > r.stats.PeakPartials {
-		r.stats.PeakPartials = r.live
-	}
 	if r.live > r.cap {
 		r.dropOldest()
+	}
+	if r.live > r.stats.PeakPartials {
+		r.stats.PeakPartials = r.live
 	}
 }
 

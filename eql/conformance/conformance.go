@@ -454,3 +454,27 @@ func formatIDs(ids []int64) string {
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// EndgameReport sorts the outcomes of the Endgame suite.
+type EndgameReport struct {
+	Total    int
+	Passed   []Outcome // accepted and matching the expected ids
+	Failed   []Outcome // accepted but wrong
+	Rejected []Outcome // not valid Elasticsearch EQL: rejected with an error
+}
+
+// Classify sorts Endgame outcomes into passed, failed and rejected.
+func Classify(outcomes []Outcome) EndgameReport {
+	r := EndgameReport{Total: len(outcomes)}
+	for _, o := range outcomes {
+		switch {
+		case o.Rejected:
+			r.Rejected = append(r.Rejected, o)
+		case o.Pass:
+			r.Passed = append(r.Passed, o)
+		default:
+			r.Failed = append(r.Failed, o)
+		}
+	}
+	return r
+}

@@ -1,0 +1,177 @@
+package eql
+
+import (
+	"github.com/vigil-sec/vigil/event"
+)
+
+// Engine runs many queries over one pass of an ordered event stream. It
+// reads each event's category once and hands the event only to the
+// queries that have a term for that category (or an "any where" term), and
+// reads the timestamp once per distinct timestamp field.
+type Engine struct {
+	runs     []*Run
+	byCat    map[string][]int // category -> queries that want it
+	anyCat   []int            // queries with an "any where" term
+	catPath  event.Path
+	catHints []uint16
+	seen     []uint64 // generation stamp per query, to dispatch once
+	gen      uint64
+	tsGroups []tsGroup
+	queryTS  []int // index into tsGroups per query
+	stats    EngineStats
+}
+
+type tsGroup struct {
+	path  event.Path
+	hints []uint16
+	ts    int64
+	ok    bool
+}
+
+// EngineStats counts what an Engine saw.
+type EngineStats struct {
+	Events      int64 // events pushed
+	NoTimestamp int64 // events without a valid timestamp for at least one query
+}
+
+// NewEngine prepares runs of queries; emit receives each result with the
+// index of its query. All queries must share the category field.
+func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
+	e := &Engine{byCat: map[string][]int{}, seen: make([]uint64, len(queries))}
+	catField := ""
+	tsIndex := map[string]int{}
+	for i, q := range queries {
+		i := i
+		e.runs = append(e.runs, q.NewRun(func(r *Result) { emit(i, r) }))
+		if catField == "" {
+			catField = q.opts.Schema.resolve(q.opts.categoryField())
+		}
+		cats, any := q.categories()
+		if any {
+			e.anyCat = append(e.anyCat, i)
+		}
+		for _, c := range cats {
+			e.byCat[c] = append(e.byCat[c], i)
+		}
+		tsName := q.opts.Schema.resolve(q.opts.timestampField())
+		gi, ok := tsIndex[tsName]
+		if !ok {
+			p := event.MustPath(tsName)
+			gi = len(e.tsGroups)
+			tsIndex[tsName] = gi
+			e.tsGroups = append(e.tsGroups, tsGroup{path: p, hints: make([]uint16, p.Len())})
+		}
+		e.queryTS = append(e.queryTS, gi)
+	}
+	if catField == "" {
+		catField = "event.category"
+	}
+	e.catPath = event.MustPath(catField)
+	e.catHints = make([]uint16, e.catPath.Len())
+	return e
+}
+
+// categories lists the event categories a query's terms ask for, and
+// whether one of them is "any".
+func (q *Query) categories() ([]string, bool) {
+	var filters []*filterPlan
+	switch q.kind {
+	case kindEvent:
+		filters = append(filters, q.filter)
+	case kindSequence:
+		for _, s := range q.seq.stages {
+			filters = append(filters, s.filter)
+		}
+		if q.seq.until != nil {
+			filters = append(filters, q.seq.until.filter)
+		}
+	case kindSample:
+		for _, s := range q.sample.terms {
+			filters = append(filters, s.filter)
+		}
+	}
+	seen := map[string]bool{}
+	var cats []string
+	for _, f := range filters {
+		if f.category == "" || f.foldCategory {
+			return nil, true
+		}
+		if !seen[f.category] {
+			seen[f.category] = true
+			cats = append(cats, f.category)
+		}
+	}
+	return cats, false
+}
+
+// Push feeds one event to every query that can use it.
+func (e *Engine) Push(ev *event.Event) {
+	e.stats.Events++
+	e.gen++
+	for i := range e.tsGroups {
+		g := &e.tsGroups[i]
+		g.ok = false
+		if v := ev.Doc.RefHint(&g.path, g.hints); v != nil {
+			g.ts, g.ok = event.Time(*v)
+		}
+	}
+	missingTS := false
+	deliver := func(qi int) {
+		if e.seen[qi] == e.gen {
+			return
+		}
+		e.seen[qi] = e.gen
+		g := &e.tsGroups[e.queryTS[qi]]
+		if !g.ok {
+			missingTS = true
+			return
+		}
+		e.runs[qi].PushAt(ev, g.ts)
+	}
+	for _, qi := range e.anyCat {
+		deliver(qi)
+	}
+	if len(e.byCat) > 0 {
+		if cat := ev.Doc.RefHint(&e.catPath, e.catHints); cat != nil {
+			if cat.Kind() == event.KindArray {
+				for i, n := 0, cat.Len(); i < n; i++ {
+					if s, ok := cat.Elem(i).Str(); ok {
+						for _, qi := range e.byCat[s] {
+							deliver(qi)
+						}
+					}
+				}
+			} else if s, ok := cat.Str(); ok {
+				for _, qi := range e.byCat[s] {
+					deliver(qi)
+				}
+			}
+		}
+	}
+	if missingTS {
+		e.stats.NoTimestamp++
+	}
+}
+
+// Close flushes every run.
+func (e *Engine) Close() {
+	for _, r := range e.runs {
+		r.Close()
+	}
+}
+
+// Stats returns the engine's counters.
+func (e *Engine) Stats() EngineStats { return e.stats }
+
+// RunStats returns the counters of query i.
+func (e *Engine) RunStats(i int) RunStats { return e.runs[i].Stats() }
+
+// Done reports whether every query has reached its head limit.
+func (e *Engine) Done() bool {
+	for _, r := range e.runs {
+		if !r.Done() {
+			return false
+		}
+	}
+	return true
+}
