@@ -44,10 +44,12 @@ type (
 	// Field is a reference to a document field, such as process.name,
 	// `strange-name`.sub or ?optional.field.
 	Field struct {
-		From, To Pos
-		Name     string // dotted path
-		Optional bool   // written with a leading ?
-		Index    []int  // Endgame-style [N] indexes after the name (rejected outside extension pipes)
+		From, To   Pos
+		Name       string   // dotted path, with any [N] indexes
+		Parts      []string // the identifiers as written, unquoted
+		Optional   bool     // written with a leading ?
+		Index      []int    // Endgame-style [N] indexes (rejected outside extension pipes)
+		IndexAfter []int    // for each index, the part it follows
 	}
 
 	// Unary is not X, -X or +X.

@@ -776,7 +776,7 @@ func (p *parser) parseUnary() Expr {
 		p.next()
 		x := p.parseUnary()
 		// Fold signs into numeric literals, as the grammar's literal would.
-		if lit, ok := x.(*Literal); ok && op.tok == MINUS && lit.From == op.end {
+		if lit, ok := x.(*Literal); ok && op.tok == MINUS {
 			switch lit.Kind {
 			case LitInt:
 				if lit.Int != math.MinInt64 {
@@ -956,6 +956,7 @@ func (p *parser) parseField(optional bool) *Field {
 	f := &Field{From: p.tok.pos, Optional: optional}
 	var b strings.Builder
 	b.WriteString(p.tok.val)
+	f.Parts = append(f.Parts, p.tok.val)
 	f.To = p.tok.end
 	p.next()
 	for {
@@ -965,24 +966,30 @@ func (p *parser) parseField(optional bool) *Field {
 			// A keyword is a fine field name after a dot (event.sequence).
 			if p.tok.tok != IDENT && p.tok.tok != QUOTED_IDENT && !p.tok.tok.IsKeyword() {
 				if p.tok.tok == INT {
-					p.fail("field names with digits after a dot need back quotes: "+f.nameSoFar(&b)+".`"+p.tok.lit+"`",
+					p.fail("field names with digits after a dot need back quotes: "+b.String()+".`"+p.tok.lit+"`",
 						"expected a field name after '.', found %s", describe(p.tok))
 				}
 				p.fail("", "expected a field name after '.', found %s", describe(p.tok))
 			}
 			b.WriteByte('.')
 			b.WriteString(p.tok.val)
+			f.Parts = append(f.Parts, p.tok.val)
 			f.To = p.tok.end
 			p.next()
 		case p.tok.tok == DECIMAL && p.tok.pos == f.To && strings.HasPrefix(p.tok.lit, ".") && !strings.ContainsAny(p.tok.lit, "eE"):
 			// a.1 lexes as a decimal; treat the digits as a name part.
 			b.WriteString(p.tok.lit)
+			f.Parts = append(f.Parts, p.tok.lit[1:])
 			f.To = p.tok.end
 			p.next()
 		case p.tok.tok == LBRACK && p.tok.pos == f.To && p.peek(1).tok == INT && p.peek(2).tok == RBRACK:
 			p.next()
-			n, _ := strconv.Atoi(p.tok.lit)
+			n, err := strconv.Atoi(p.tok.lit)
+			if err != nil {
+				p.fail("", "index %s is too large", p.tok.lit)
+			}
 			f.Index = append(f.Index, n)
+			f.IndexAfter = append(f.IndexAfter, len(f.Parts)-1)
 			fmt.Fprintf(&b, "[%d]", n)
 			p.next()
 			f.To = p.tok.end
@@ -993,5 +1000,3 @@ func (p *parser) parseField(optional bool) *Field {
 		}
 	}
 }
-
-func (f *Field) nameSoFar(b *strings.Builder) string { return b.String() }

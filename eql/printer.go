@@ -1,6 +1,7 @@
 package eql
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -77,7 +78,7 @@ func writeEventQuery(b *strings.Builder, q *EventQuery) {
 	} else if isPlainIdent(q.Category) {
 		b.WriteString(q.Category)
 	} else {
-		b.WriteString(strconv.Quote(q.Category))
+		b.WriteString(quoteString(q.Category))
 	}
 	b.WriteString(" where ")
 	writeExpr(b, q.Where)
@@ -135,31 +136,42 @@ func isPlainIdent(s string) bool {
 	return lookupKeyword(s) == IDENT
 }
 
-func writeFieldName(b *strings.Builder, name string) {
-	for i, part := range strings.Split(name, ".") {
+func writeField(b *strings.Builder, f *Field) {
+	for i, part := range f.Parts {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		base, idx := part, ""
-		if j := strings.IndexByte(part, '['); j > 0 && strings.HasSuffix(part, "]") {
-			base, idx = part[:j], part[j:]
-		}
-		if isPlainIdent(base) || (i > 0 && base != "" && lookupKeyword(base) != IDENT) {
-			b.WriteString(base)
+		if isPlainIdent(part) || (i > 0 && part != "" && isKeywordIdent(part)) {
+			b.WriteString(part)
 		} else {
 			b.WriteByte('`')
-			b.WriteString(strings.ReplaceAll(base, "`", "``"))
+			b.WriteString(strings.ReplaceAll(part, "`", "``"))
 			b.WriteByte('`')
 		}
-		b.WriteString(idx)
+		for k, after := range f.IndexAfter {
+			if after == i {
+				fmt.Fprintf(b, "[%d]", f.Index[k])
+			}
+		}
 	}
 }
 
+// isKeywordIdent reports whether s is a keyword spelled as an identifier,
+// which may stand after a dot unquoted.
+func isKeywordIdent(s string) bool {
+	t := lookupKeyword(s)
+	return t != IDENT && t.IsKeyword()
+}
+
+// quoteString writes s as an EQL double-quoted string. Bytes other than
+// quotes, backslashes and control characters are copied as they are, so
+// that any string, valid UTF-8 or not, prints and parses back unchanged.
 func quoteString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
 		case '"':
 			b.WriteString(`\"`)
 		case '\\':
@@ -175,10 +187,10 @@ func quoteString(s string) string {
 		case '\f':
 			b.WriteString(`\f`)
 		default:
-			if r < 0x20 {
-				b.WriteString(`\u{` + strconv.FormatInt(int64(r), 16) + `}`)
+			if c < 0x20 {
+				fmt.Fprintf(&b, `\u{%02x}`, c)
 			} else {
-				b.WriteRune(r)
+				b.WriteByte(c)
 			}
 		}
 	}
@@ -217,7 +229,7 @@ func writeExpr(b *strings.Builder, x Expr) {
 		if x.Optional {
 			b.WriteByte('?')
 		}
-		writeFieldName(b, x.Name)
+		writeField(b, x)
 	case *Unary:
 		if x.Op == NOT {
 			b.WriteString("not ")
