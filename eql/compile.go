@@ -71,6 +71,7 @@ type Query struct {
 	fields   []string
 	depths   []int // path length of each field id, to size lookup hints
 	warnings ErrorList
+	explain  explainer // per-condition evaluation for near-miss reports
 }
 
 type queryKind uint8
