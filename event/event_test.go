@@ -258,3 +258,58 @@ func lossy(v Value) bool {
 	}
 	return false
 }
+
+func TestSelectiveDecode(t *testing.T) {
+	src := `{"@timestamp":"t","event":{"category":["process"],"code":"1","x":{"deep":[1,{"a":"\"}"}]}},` +
+		`"process":{"name":"a.exe","args":["x","y"],"parent":{"name":"p.exe","pid":4}},"process.pid":7,` +
+		`"dns":{"answers":[{"data":"1.2.3.4","ttl":5},{"data":"5.6.7.8"}]},"skip":[true,false,null,-1.5e3,"s\"q\\"]}`
+	var d Decoder
+	d.Select(NewFieldSet("event.category", "process.parent", "process.pid", "dns.answers.data"))
+	v, err := d.Decode([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"event":{"category":["process"]},"process":{"parent":{"name":"p.exe","pid":4}},"process.pid":7,"dns":{"answers":[{"data":"1.2.3.4"},{"data":"5.6.7.8"}]}}`
+	if got := v.String(); got != want {
+		t.Errorf("selective decode:\n got %s\nwant %s", got, want)
+	}
+	if got := v.Get(MustPath("dns.answers.data")).String(); got != `["1.2.3.4","5.6.7.8"]` {
+		t.Errorf("dns.answers.data = %s", got)
+	}
+	// Skipped parts are still checked for structure.
+	for _, bad := range []string{`{"skip":[1,2}`, `{"skip":"abc}`, `{"skip":tru}`, `{"skip":{"a":1]}`, `{"skip":[-]}`} {
+		if _, err := d.Decode([]byte(bad)); err == nil {
+			t.Errorf("selective decode of %s: no error", bad)
+		}
+	}
+	d.Select(nil)
+	if v, _ := d.Decode([]byte(src)); !v.Get(MustPath("skip")).Exists() {
+		t.Error("Select(nil) does not restore full decoding")
+	}
+}
+
+// Selective decoding must agree with full decoding on the selected paths,
+// and must not reject a document that full decoding accepts.
+func FuzzSelectiveDecode(f *testing.F) {
+	f.Add([]byte(`{"a":{"b":1,"c":[1,2]},"a.b":2,"d":{"e":"x"},"f":[{"g":1},{"g":2}]}`))
+	f.Add([]byte(`{"event":{"category":["process"]},"process":{"name":"x","parent":{"name":"y"}}}`))
+	paths := []string{"a.b", "d", "f.g", "process.parent.name", "event.category"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var full, sel Decoder
+		sel.Select(NewFieldSet(paths...))
+		fv, ferr := full.Decode(append([]byte(nil), data...))
+		sv, serr := sel.Decode(append([]byte(nil), data...))
+		if ferr == nil && serr != nil {
+			t.Fatalf("selective decode rejects what full decode accepts: %v", serr)
+		}
+		if ferr != nil || serr != nil {
+			return
+		}
+		for _, p := range paths {
+			a, b := fv.Get(MustPath(p)), sv.Get(MustPath(p))
+			if !Equal(a, b) && !lossy(a) {
+				t.Fatalf("%s: full %s, selective %s", p, a, b)
+			}
+		}
+	})
+}

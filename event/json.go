@@ -33,13 +33,15 @@ func (e *SyntaxError) Error() string {
 // Because of that, the Value returned by Decode refers to the input bytes:
 // the caller must not modify data after decoding it.
 type Decoder struct {
-	data    []byte
-	pos     int
-	depth   int
-	scratch []Field // members of the composites being parsed
-	slab    []Field // members of closed composites: the document's storage
-	grown   bool    // slab was reallocated, so kids must be rebased
-	strbuf  []byte  // unescaped strings of the current document
+	data      []byte
+	pos       int
+	depth     int
+	scratch   []Field    // members of the composites being parsed
+	slab      []Field    // members of closed composites: the document's storage
+	grown     bool       // slab was reallocated, so kids must be rebased
+	strbuf    []byte     // unescaped strings of the current document
+	sel       *fieldNode // the fields kept at the current level; nil keeps all
+	skipStack []byte     // open brackets of a value being skipped
 }
 
 // Decode parses data, which must hold exactly one JSON value (surrounding
@@ -66,12 +68,18 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	// One allocation holds every member of the document. Colons and
 	// commas bound the number of members from above (a few extra come from
 	// those inside strings); bytes.Count is vectorised, so this is cheap.
-	d.slab = make([]Field, 0, bytes.Count(data, colon)+bytes.Count(data, comma)+1)
+	if d.sel == nil {
+		d.slab = make([]Field, 0, bytes.Count(data, colon)+bytes.Count(data, comma)+1)
+	} else {
+		d.slab = make([]Field, 0, 16) // selective: few fields, grow if needed
+	}
 	d.skipSpace()
 	if d.pos >= len(d.data) {
 		return Missing, d.pos, &SyntaxError{d.pos, "unexpected end of JSON input"}
 	}
+	sel := d.sel
 	v, err = d.value()
+	d.sel = sel
 	if err != nil {
 		d.slab = nil
 		return Missing, d.pos, err
@@ -190,11 +198,32 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 					return Missing, d.eof(open, kind)
 				}
 			}
-			v, err := d.value()
+			keep := true
+			var v Value
+			var err error
+			if sel := d.sel; sel != nil && kind == KindObject {
+				// Selective decoding: skip what is not wanted, decode in
+				// full what is wanted whole, descend otherwise.
+				switch node := sel.lookup(key); {
+				case node == nil:
+					keep, err = false, d.skipValue()
+				case node.all:
+					d.sel = nil
+					v, err = d.value()
+				default:
+					d.sel = node
+					v, err = d.value()
+				}
+				d.sel = sel
+			} else {
+				v, err = d.value()
+			}
 			if err != nil {
 				return Missing, err
 			}
-			d.scratch = append(d.scratch, Field{Key: key, Value: v})
+			if keep {
+				d.scratch = append(d.scratch, Field{Key: key, Value: v})
+			}
 			d.skipSpace()
 			if d.pos >= len(d.data) {
 				return Missing, d.eof(open, kind)
