@@ -1,58 +1,32 @@
 package eql
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/internal/benchgen"
 )
 
-// benchEvents builds n synthetic ECS events of three categories across
-// 100 hosts, one millisecond apart, already decoded (no JSON in the timed
-// loop).
+// benchEvents returns n synthetic ECS events, already decoded (no JSON in
+// the timed loop), and their timestamps.
 func benchEvents(n int) ([]*event.Event, []int64) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	names := []string{"svchost.exe", "explorer.exe", "cmd.exe", "powershell.exe", "dllhost.exe", "chrome.exe", "conhost.exe", "rundll32.exe"}
-	cats := []string{"process", "file", "network"}
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
-	evs := make([]*event.Event, n)
+	evs := benchgen.Events(n)
 	ts := make([]int64, n)
-	var d event.Decoder
-	for i := range evs {
-		cat := cats[rng.IntN(len(cats))]
-		name := names[rng.IntN(len(names))]
-		pid := 1000 + rng.IntN(5000)
-		host := fmt.Sprintf("host-%02d", rng.IntN(100))
-		t := base + int64(i)*int64(time.Millisecond)
-		doc := fmt.Sprintf(`{"@timestamp":%q,"event":{"category":[%q],"type":["start"],"kind":"event","code":"1"},`+
-			`"host":{"name":%q,"id":"%s-id","os":{"type":"windows"}},`+
-			`"process":{"name":%q,"pid":%d,"executable":"C:\\Windows\\System32\\%s","command_line":"C:\\Windows\\System32\\%s -k netsvcs -p %d",`+
-			`"args":["C:\\Windows\\System32\\%s","-k","netsvcs"],"parent":{"name":"services.exe","pid":%d},"entity_id":"{%08d-0000}"},`+
-			`"user":{"name":"SYSTEM","domain":"NT AUTHORITY"},"file":{"path":"C:\\Users\\a\\AppData\\Local\\Temp\\x%d.tmp"},`+
-			`"destination":{"ip":"10.0.%d.%d","port":443}}`,
-			event.FormatTime(t), cat, host, host, name, pid, name, name, i, name, pid/2, pid, i, rng.IntN(255), rng.IntN(255))
-		v, err := d.Decode([]byte(doc))
-		if err != nil {
-			panic(err)
-		}
-		evs[i] = &event.Event{Doc: v}
-		ts[i] = t
+	for i, e := range evs {
+		ts[i], _ = event.Time(e.Doc.Get(event.MustPath("@timestamp")))
 	}
 	return evs, ts
 }
 
-var benchQueries = map[string]string{
-	"filter": `process where process.name == "dllhost.exe" and process.command_line : "*xxxx*"`,
-	"seq3": `sequence by host.name with maxspan=1m
-		[process where process.name == "cmd.exe"]
-		[file where file.path : "*.tmp"]
-		[network where destination.port == 443]`,
-	"seq2pid": `sequence by host.name with maxspan=5m
-		[process where process.name in ("powershell.exe", "cmd.exe")] by process.pid
-		[network where destination.port == 443] by process.pid`,
+// benchQueries are the engine benchmark queries by name.
+var benchQueries = map[string]string{}
+
+func init() {
+	for _, q := range benchgen.Queries {
+		benchQueries[q.Name] = q.EQL
+	}
 }
 
 // benchRing is the number of distinct pre-decoded events the benchmarks
@@ -68,7 +42,7 @@ func benchQuery(b *testing.B, name string) {
 	evs, _ := benchEvents(benchRing)
 	q := MustCompile(benchQueries[name], Options{})
 	results := 0
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	base := benchgen.Start.UnixNano()
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuTime()
@@ -109,8 +83,8 @@ func cpuTime() time.Duration {
 func BenchmarkFilter(b *testing.B) { benchQuery(b, "filter") }
 
 // BenchmarkSequence3 is a 3-stage sequence by host with maxspan.
-func BenchmarkSequence3(b *testing.B) { benchQuery(b, "seq3") }
+func BenchmarkSequence3(b *testing.B) { benchQuery(b, "sequence3") }
 
 // BenchmarkSequence2ByPID is a 2-stage sequence by host with maxspan=5m and
 // a per-stage by process.pid.
-func BenchmarkSequence2ByPID(b *testing.B) { benchQuery(b, "seq2pid") }
+func BenchmarkSequence2ByPID(b *testing.B) { benchQuery(b, "sequence2-by-pid") }

@@ -158,7 +158,7 @@ func TestSample(t *testing.T) {
 func TestEngineMatchesSeparateRuns(t *testing.T) {
 	evs, _ := benchEvents(3000)
 	queries := []string{
-		benchQueries["filter"], benchQueries["seq3"], benchQueries["seq2pid"],
+		benchQueries["filter"], benchQueries["sequence3"], benchQueries["sequence2-by-pid"],
 		`any where destination.port == 443 | head 5`,
 		`file where file.path : "*x1*.tmp"`,
 		`process where process.name : "cmd.exe" and host.name : "host-0*"`,
