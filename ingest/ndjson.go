@@ -1,0 +1,125 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+// ndjsonSource reads one JSON document per line.
+type ndjsonSource struct {
+	r    *Reader
+	name string
+	br   *bufio.Reader
+	c    io.Closer
+	dec  event.Decoder
+	line int
+	long []byte // accumulates a line longer than the bufio buffer
+	// selective is set once the first document shows the file holds ECS
+	// documents: from then on only the fields in Options.Select are
+	// decoded (Raw keeps the whole line).
+	selective bool
+	checked   bool
+}
+
+func newNDJSONSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *ndjsonSource {
+	return &ndjsonSource{r: r, name: name, br: br, c: c}
+}
+
+func (s *ndjsonSource) close() error { return s.c.Close() }
+
+// readLine returns the next line without its end, or io.EOF. A line over
+// the size limit is consumed and reported with tooLong.
+func (s *ndjsonSource) readLine() (line []byte, tooLong bool, err error) {
+	frag, err := s.br.ReadSlice('\n')
+	if err == nil || (errors.Is(err, io.EOF) && len(frag) > 0) {
+		s.line++
+		return frag, false, nil
+	}
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, false, err
+	}
+	// A long line: gather it, up to the limit.
+	s.long = append(s.long[:0], frag...)
+	for {
+		frag, err = s.br.ReadSlice('\n')
+		if len(s.long)+len(frag) > s.r.opts.MaxRecordSize {
+			tooLong = true
+			s.long = s.long[:0]
+		}
+		if !tooLong {
+			s.long = append(s.long, frag...)
+		}
+		if err == nil || errors.Is(err, io.EOF) {
+			s.line++
+			if err != nil && tooLong {
+				return nil, true, nil
+			}
+			return s.long, tooLong, nil
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, false, err
+		}
+	}
+}
+
+// copyLine copies one line for its event: the event's Raw and the strings
+// of its document point into the copy, so an event held by the engine
+// (in a partial sequence) keeps exactly its own line alive.
+func (s *ndjsonSource) copyLine(line []byte) []byte {
+	return append([]byte(nil), line...)
+}
+
+func (s *ndjsonSource) next() (*event.Event, error) {
+	for {
+		line, tooLong, err := s.readLine()
+		if err != nil {
+			return nil, err
+		}
+		if tooLong {
+			s.r.skip(Problem{Source: s.name, Line: s.line, Offset: -1,
+				Msg: fmt.Sprintf("line longer than %d bytes", s.r.opts.MaxRecordSize)})
+			continue
+		}
+		line = bytes.TrimRight(line, " \t\r\n")
+		lead := len(line)
+		line = bytes.TrimLeft(line, " \t")
+		lead -= len(line)
+		if len(line) == 0 {
+			continue
+		}
+		raw := s.copyLine(line)
+		doc, err := s.dec.Decode(raw)
+		if err != nil {
+			p := Problem{Source: s.name, Line: s.line, Offset: -1, Msg: err.Error()}
+			var se *event.SyntaxError
+			if errors.As(err, &se) {
+				p.Column = lead + se.Offset + 1
+				p.Msg = "malformed JSON: " + se.Msg
+			}
+			s.r.skip(p)
+			continue
+		}
+		src := event.Source{Name: s.name, Index: int64(s.line)}
+		if s.selective {
+			return &event.Event{Doc: doc, Raw: raw, Src: src}, nil
+		}
+		ev, err := toEvent(doc, raw, src)
+		if err != nil {
+			s.r.skip(Problem{Source: s.name, Line: s.line, Offset: -1, Msg: err.Error()})
+			continue
+		}
+		if !s.checked {
+			s.checked = true
+			if ev.Raw != nil && s.r.opts.Select != nil {
+				s.selective = true
+				s.dec.Select(s.r.opts.Select)
+			}
+		}
+		return ev, nil
+	}
+}
