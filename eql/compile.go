@@ -252,10 +252,19 @@ func (c *compiler) nullUnmapped(x Expr) Expr {
 
 // match reports whether the event document passes the filter.
 func (f *filterPlan) match(ctx *evalCtx) bool {
-	if f.catField != nil && !anyValue(f.catField.ref(ctx), f) {
+	if f.catField != nil && !anyValue(ctx.category(f.catField), f) {
 		return false
 	}
 	return f.always || f.cond(ctx)
+}
+
+// category returns the event's category value, looked up once per event
+// however many terms ask for it.
+func (ctx *evalCtx) category(f *fieldRef) *event.Value {
+	if !ctx.catDone {
+		ctx.cat, ctx.catDone = f.ref(ctx), true
+	}
+	return ctx.cat
 }
 
 // test compares one value of the category field with the filter's
@@ -304,6 +313,10 @@ type evalCtx struct {
 	bindTo event.Value
 	res    *Result    // the result a pipe is looking at
 	hints  [][]uint16 // per field id: where each path component was last found
+	// cat caches the category of the event at hand (catDone says it is
+	// set); every term of a sequence checks it.
+	cat     *event.Value
+	catDone bool
 }
 
 func (f *fieldRef) get(ctx *evalCtx) event.Value {
@@ -323,7 +336,14 @@ func (f *fieldRef) get(ctx *evalCtx) event.Value {
 		}
 		doc = &ctx.seq[f.seqIndex].Doc
 	}
-	v := doc.Get(f.path)
+	var v event.Value
+	if f.seqIndex < 0 && f.id < len(ctx.hints) {
+		if p := doc.RefHint(&f.path, ctx.hints[f.id]); p != nil {
+			v = *p
+		}
+	} else {
+		v = doc.Get(f.path)
+	}
 	if f.nullValue.Exists() && v.Kind() == event.KindNull {
 		return f.nullValue
 	}
@@ -888,7 +908,15 @@ func (m *matcher) matchString(s string) bool {
 		return false
 	}
 	if m.fold {
-		s = foldString(s)
+		if m.exact != nil && m.exact[foldString(s)] {
+			return true
+		}
+		for _, w := range m.wilds {
+			if w.matchFold(s) {
+				return true
+			}
+		}
+		return false
 	}
 	if m.exact[s] {
 		return true
@@ -1241,4 +1269,17 @@ func (c *compiler) callValue(x *Call) valueFn {
 		}
 		return eval(vals, fold)
 	}
+}
+
+// Needs returns every field a run of the query reads: the fields of its
+// conditions, keys and pipes, and the timestamp, category and tiebreaker
+// fields. A reader that decodes only these (see event.FieldSet) gives the
+// query everything it needs.
+func (q *Query) Needs() []string {
+	need := append([]string{}, q.fields...)
+	need = append(need, q.opts.Schema.resolve(q.opts.timestampField()), q.opts.Schema.resolve(q.opts.categoryField()))
+	if q.opts.TiebreakerField != "" {
+		need = append(need, q.opts.Schema.resolve(q.opts.TiebreakerField))
+	}
+	return need
 }

@@ -237,3 +237,16 @@ func TestVersionOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestWildcardFold(t *testing.T) {
+	patterns := []string{"*.TMP", "C:\\Win*", "*temp*", "exact.EXE", "*", "a*b*c", "*é*"}
+	values := []string{"x.tmp", "X.TmP", "c:\\windows", "C:\\WINDOWS\\x", "my TEMP dir", "EXACT.exe", "exact.exee", "", "AxBxC", "ÉCOLE é", "tmp"}
+	for _, p := range patterns {
+		w := compileWildcard(p, true)
+		for _, v := range values {
+			if got, want := w.matchFold(v), w.match(foldString(v)); got != want {
+				t.Errorf("pattern %q value %q: matchFold %v, match on folded %v", p, v, got, want)
+			}
+		}
+	}
+}

@@ -86,6 +86,7 @@ func (q *Query) Explain(ev *event.Event) []TermExplanation {
 	for i, t := range q.explain.terms {
 		te := TermExplanation{Term: i, Missing: t.missing, Until: t.until, Category: t.filter.category}
 		te.CategoryOK = t.filter.catField == nil || anyValue(t.filter.catField.ref(ctx), t.filter)
+		ctx.catDone = false
 		te.Matched = t.filter.match(ctx)
 		for _, l := range t.leaves {
 			c := Check{Text: l.text, Pass: l.pred(ctx)}

@@ -106,6 +106,72 @@ func compileWildcardQ(pattern string, fold, q bool) *wildcard {
 	return w
 }
 
+// matchFold reports whether s matches a case-insensitive pattern, folding
+// s on the fly for ASCII values (no allocation) and by a lower-cased copy
+// otherwise.
+func (w *wildcard) matchFold(s string) bool {
+	if !isASCII(s) || w.kind == wildGeneral {
+		return w.match(foldString(s))
+	}
+	switch w.kind {
+	case wildExact:
+		return len(s) == len(w.lit) && equalFoldASCII(s, w.lit)
+	case wildPrefix:
+		return len(s) >= len(w.lit) && equalFoldASCII(s[:len(w.lit)], w.lit)
+	case wildSuffix:
+		return len(s) >= len(w.lit) && equalFoldASCII(s[len(s)-len(w.lit):], w.lit)
+	case wildContains:
+		return indexFoldASCII(s, w.lit) >= 0
+	}
+	return true // wildAll
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// equalFoldASCII compares an ASCII string with a lower-case pattern of the
+// same length.
+func equalFoldASCII(s, lower string) bool {
+	for i := 0; i < len(lower); i++ {
+		if lowerASCII(s[i]) != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFoldASCII finds a lower-case ASCII needle in an ASCII string,
+// ignoring case.
+func indexFoldASCII(s, lower string) int {
+	if len(lower) == 0 {
+		return 0
+	}
+	first := lower[0]
+	upper := first
+	if 'a' <= first && first <= 'z' {
+		upper = first - 'a' + 'A'
+	}
+	for i := 0; i+len(lower) <= len(s); i++ {
+		if c := s[i]; (c == first || c == upper) && equalFoldASCII(s[i:i+len(lower)], lower) {
+			return i
+		}
+	}
+	return -1
+}
+
 // match reports whether s matches; s must already be folded when w.fold.
 func (w *wildcard) match(s string) bool {
 	switch w.kind {

@@ -2,6 +2,7 @@ package eql
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/vigil-sec/vigil/event"
@@ -256,18 +257,24 @@ func groupKey(exprs []valueFn, r *Result, fold bool) (string, []event.Value) {
 
 // keyText renders a value for grouping: type-tagged so that "1" and 1 and
 // null stay apart.
-func keyText(v event.Value) string {
+func keyText(v event.Value) string { return string(appendKeyText(nil, v)) }
+
+// appendKeyText appends the grouping encoding of v.
+func appendKeyText(dst []byte, v event.Value) []byte {
 	switch v.Kind() {
 	case event.KindMissing, event.KindNull:
-		return "\x00"
+		return append(dst, 0)
 	case event.KindString:
 		s, _ := v.Str()
-		return "s" + s
+		return append(append(dst, 's'), s...)
 	case event.KindArray, event.KindObject:
-		return "j" + v.String()
+		return event.AppendJSON(append(dst, 'j'), v)
+	case event.KindInt:
+		i, _ := v.Int()
+		return strconv.AppendInt(append(dst, 'n'), i, 10)
 	}
 	s, _ := v.Text()
-	return "n" + s
+	return append(append(dst, 'n'), s...)
 }
 
 type uniqueStage struct {

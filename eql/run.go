@@ -97,6 +97,7 @@ func (r *Run) PushAt(ev *event.Event, ts int64) {
 	}
 	r.stats.Events++
 	r.ctx.doc = &ev.Doc
+	r.ctx.catDone = false
 	switch r.q.kind {
 	case kindEvent:
 		if r.q.filter.match(&r.ctx) {

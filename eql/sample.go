@@ -31,7 +31,7 @@ type sampleRun struct {
 	deliver func(*Result)
 	groups  map[string]*sampleGroup
 	done    []*sampleGroup
-	keyBuf  []joinKey
+	keys    keyScratch
 	cap     int
 }
 
@@ -46,15 +46,14 @@ func (r *sampleRun) push(ev *event.Event, ctx *evalCtx) {
 		if !t.filter.match(ctx) {
 			continue
 		}
-		r.keyBuf = eventKeys(t.keys, ctx, r.keyBuf)
-		for _, k := range r.keyBuf {
-			g := r.groups[k.id]
+		for _, k := range eventKeys(t.keys, ctx, &r.keys) {
+			g := r.groups[string(k.id)]
 			if g == nil {
 				if len(r.groups) >= r.cap {
 					continue
 				}
-				g = &sampleGroup{key: joinKey{id: k.id, vals: k.vals}, events: make([]*event.Event, len(r.plan.terms))}
-				r.groups[k.id] = g
+				g = &sampleGroup{key: k.own(), events: make([]*event.Event, len(r.plan.terms))}
+				r.groups[g.key.id] = g
 			}
 			if g.filled == len(g.events) || g.events[ti] != nil || g.holds(ev) {
 				continue

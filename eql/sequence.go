@@ -1,7 +1,6 @@
 package eql
 
 import (
-	"strings"
 
 	"github.com/vigil-sec/vigil/event"
 )
@@ -88,50 +87,74 @@ func (c *compiler) compileStage(t *Term, by []Expr, index int) *seqStage {
 // ---------------------------------------------------------------------------
 // Join keys
 
-// joinKey is one combination of key values of an event.
+// joinKey is one combination of key values, owned by a partial sequence
+// or a sample group.
 type joinKey struct {
 	id   string        // type-tagged encoding, the map key
 	vals []event.Value // for output
 }
 
+// keyView is one combination of key values of the event at hand. It points
+// into a keyScratch and is valid until the scratch is reused; own copies
+// it.
+type keyView struct {
+	id   []byte
+	vals []event.Value
+}
+
+func (k *keyView) own() joinKey {
+	return joinKey{id: string(k.id), vals: append([]event.Value(nil), k.vals...)}
+}
+
+// keyScratch holds the key combinations of one event without allocating
+// per event.
+type keyScratch struct {
+	ids     []byte
+	vals    []event.Value
+	views   []keyView
+	raw     []event.Value
+	choices [][]event.Value
+	idx     []int
+}
+
 // eventKeys returns the key combinations of an event for a stage: one per
 // element of the cartesian product of multi-valued keys. An event whose
 // non-optional key is null has none.
-func eventKeys(keys []*keyExpr, ctx *evalCtx, buf []joinKey) []joinKey {
-	buf = buf[:0]
+func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
+	sc.ids, sc.vals, sc.views = sc.ids[:0], sc.vals[:0], sc.views[:0]
 	if len(keys) == 0 {
-		return append(buf, joinKey{})
+		sc.views = append(sc.views, keyView{})
+		return sc.views
 	}
-	// Fast path: every key is single-valued.
-	var b strings.Builder
-	vals := make([]event.Value, len(keys))
+	sc.raw = sc.raw[:0]
 	multi := false
-	for i, k := range keys {
+	for _, k := range keys {
 		v := k.val(ctx)
 		if v.Kind() == event.KindArray {
 			multi = true
 		}
-		vals[i] = v
+		sc.raw = append(sc.raw, v)
 	}
 	if !multi {
 		for i, k := range keys {
-			v := vals[i]
+			v := sc.raw[i]
 			if isNullValue(v) {
 				if !k.optional {
-					return buf
+					return sc.views
 				}
 				v = vNull
 			}
-			vals[i] = outputKey(v, k)
-			b.WriteString(k.text(v))
-			b.WriteByte(0x1f)
+			sc.vals = append(sc.vals, outputKey(v, k))
+			sc.ids = k.appendText(sc.ids, v)
+			sc.ids = append(sc.ids, 0x1f)
 		}
-		return append(buf, joinKey{id: b.String(), vals: vals})
+		sc.views = append(sc.views, keyView{id: sc.ids, vals: sc.vals})
+		return sc.views
 	}
-	// Expand arrays (dropping null elements).
-	choices := make([][]event.Value, len(keys))
+	// Expand arrays (dropping null and repeated elements).
+	sc.choices = sc.choices[:0]
 	for i, k := range keys {
-		v := vals[i]
+		v := sc.raw[i]
 		var opts []event.Value
 		if v.Kind() == event.KindArray {
 			seen := map[string]bool{}
@@ -150,47 +173,56 @@ func eventKeys(keys []*keyExpr, ctx *evalCtx, buf []joinKey) []joinKey {
 		}
 		if len(opts) == 0 {
 			if !k.optional {
-				return buf
+				return sc.views
 			}
 			opts = []event.Value{vNull}
 		}
-		choices[i] = opts
+		sc.choices = append(sc.choices, opts)
 	}
-	idx := make([]int, len(keys))
+	sc.idx = append(sc.idx[:0], make([]int, len(keys))...)
+	type span struct{ id0, id1, v0, v1 int }
+	var spans []span
 	for {
-		b.Reset()
-		out := make([]event.Value, len(keys))
+		sp := span{id0: len(sc.ids), v0: len(sc.vals)}
 		for i, k := range keys {
-			v := choices[i][idx[i]]
-			out[i] = outputKey(v, k)
-			b.WriteString(k.text(v))
-			b.WriteByte(0x1f)
+			v := sc.choices[i][sc.idx[i]]
+			sc.vals = append(sc.vals, outputKey(v, k))
+			sc.ids = k.appendText(sc.ids, v)
+			sc.ids = append(sc.ids, 0x1f)
 		}
-		buf = append(buf, joinKey{id: b.String(), vals: out})
-		if len(buf) >= 1024 { // bound the product of huge arrays
-			return buf
+		sp.id1, sp.v1 = len(sc.ids), len(sc.vals)
+		spans = append(spans, sp)
+		if len(spans) >= 1024 { // bound the product of huge arrays
+			break
 		}
-		i := len(idx) - 1
+		i := len(sc.idx) - 1
 		for i >= 0 {
-			idx[i]++
-			if idx[i] < len(choices[i]) {
+			sc.idx[i]++
+			if sc.idx[i] < len(sc.choices[i]) {
 				break
 			}
-			idx[i] = 0
+			sc.idx[i] = 0
 			i--
 		}
 		if i < 0 {
-			return buf
+			break
 		}
 	}
+	// Views are cut only now: the buffers may have moved while growing.
+	for _, sp := range spans {
+		sc.views = append(sc.views, keyView{id: sc.ids[sp.id0:sp.id1], vals: sc.vals[sp.v0:sp.v1]})
+	}
+	return sc.views
 }
 
-// text encodes a key value for matching.
-func (k *keyExpr) text(v event.Value) string {
+// appendText appends the encoding of a key value used for matching.
+func (k *keyExpr) appendText(dst []byte, v event.Value) []byte {
 	if s, ok := v.Str(); ok && k.fold {
-		return keyText(event.String(foldString(s)))
+		s = foldString(s)
+		dst = append(dst, 's')
+		return append(dst, s...)
 	}
-	return keyText(v)
+	return appendKeyText(dst, v)
 }
 
 // outputKey renders a key value as Elasticsearch returns it: dates as
@@ -218,6 +250,21 @@ type partial struct {
 	hasLead bool // a leading missing event was found before the start
 	doomed  bool // a missing event fell in one of its gaps
 	dead    bool
+}
+
+// newPartial allocates a partial and its per-stage arrays together.
+func newPartial(stages int) *partial {
+	type block struct {
+		p   partial
+		evs [4]*event.Event
+		ts  [4]int64
+	}
+	if stages <= 4 {
+		b := &block{}
+		b.p.events, b.p.ts = b.evs[:stages:stages], b.ts[:stages:stages]
+		return &b.p
+	}
+	return &partial{events: make([]*event.Event, stages), ts: make([]int64, stages)}
 }
 
 // slots holds, for one join key, the newest partial at each stage.
@@ -255,7 +302,7 @@ type seqRun struct {
 	missHead int
 	pending  []*pendingSeq
 	pendHead int
-	keyBuf   []joinKey
+	keys     keyScratch
 	now      int64
 }
 
@@ -287,12 +334,9 @@ func (r *seqRun) push(ev *event.Event, ts int64, ctx *evalCtx) {
 		if !s.missing || !s.filter.match(ctx) {
 			continue
 		}
-		r.keyBuf = eventKeys(s.keys, ctx, r.keyBuf)
-		for _, k := range r.keyBuf {
-			r.recordMissing(s.index, k.id, ts)
-		}
-		if isIn(plan.trailing, s.index) {
-			for _, k := range r.keyBuf {
+		for _, k := range eventKeys(s.keys, ctx, &r.keys) {
+			r.recordMissing(s.index, string(k.id), ts)
+			if isIn(plan.trailing, s.index) {
 				r.resolveTrailing(k.id, ts)
 			}
 		}
@@ -305,8 +349,7 @@ func (r *seqRun) push(ev *event.Event, ts int64, ctx *evalCtx) {
 		if s.missing || !s.filter.match(ctx) {
 			continue
 		}
-		keys := eventKeys(s.keys, ctx, r.keyBuf)
-		r.keyBuf = keys
+		keys := eventKeys(s.keys, ctx, &r.keys)
 		for ki := range keys {
 			r.advance(si, &keys[ki], ev, ts)
 		}
@@ -317,16 +360,15 @@ func (r *seqRun) push(ev *event.Event, ts int64, ctx *evalCtx) {
 	// an until event lies between its last event and that step, both ends
 	// included. Sequences this event completed stand.
 	if plan.until != nil && plan.until.filter.match(ctx) {
-		r.keyBuf = eventKeys(plan.until.keys, ctx, r.keyBuf)
-		for _, k := range r.keyBuf {
-			if sl := r.byKey[k.id]; sl != nil {
+		for _, k := range eventKeys(plan.until.keys, ctx, &r.keys) {
+			if sl := r.byKey[string(k.id)]; sl != nil {
 				for i, p := range sl.at {
 					if p != nil {
 						r.kill(p)
 						sl.at[i] = nil
 					}
 				}
-				delete(r.byKey, k.id)
+				delete(r.byKey, string(k.id))
 			}
 		}
 	}
@@ -343,14 +385,14 @@ func isIn(list []int, x int) bool {
 	return false
 }
 
-func (r *seqRun) advance(si int, k *joinKey, ev *event.Event, ts int64) {
+func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 	plan := r.plan
 	if si == plan.firstPos {
-		p := &partial{events: make([]*event.Event, len(plan.stages)), ts: make([]int64, len(plan.stages)),
-			start: ts, stage: si, key: joinKey{id: k.id, vals: k.vals}}
+		p := newPartial(len(plan.stages))
+		p.start, p.stage, p.key = ts, si, k.own()
 		p.events[si], p.ts[si] = ev, ts
 		for _, m := range plan.leading {
-			if h := r.miss[m][k.id]; h != nil {
+			if h := r.miss[m][string(k.id)]; h != nil {
 				if t, ok := h.before(ts); ok && (!p.hasLead || t > p.leadTS) {
 					p.leadTS, p.hasLead = t, true
 				}
@@ -365,7 +407,7 @@ func (r *seqRun) advance(si int, k *joinKey, ev *event.Event, ts int64) {
 		return
 	}
 	prev := plan.prevPos[si]
-	sl := r.byKey[k.id]
+	sl := r.byKey[string(k.id)]
 	if sl == nil || sl.at[prev] == nil {
 		return
 	}
@@ -375,20 +417,20 @@ func (r *seqRun) advance(si int, k *joinKey, ev *event.Event, ts int64) {
 	if plan.maxSpan > 0 && ts-p.start > plan.maxSpan {
 		r.kill(p)
 		r.stats.Expired++
-		r.dropIfEmpty(k.id, sl)
+		r.dropIfEmpty(p.key.id, sl)
 		return
 	}
 	// A missing event strictly inside the gap dooms the sequence (it still
 	// advances, so that matching goes on exactly as without the check).
 	for m := prev + 1; m < si; m++ {
-		if h := r.miss[m][k.id]; h != nil && h.between(p.ts[prev], ts) {
+		if h := r.miss[m][p.key.id]; h != nil && h.between(p.ts[prev], ts) {
 			p.doomed = true
 		}
 	}
 	p.events[si], p.ts[si], p.stage = ev, ts, si
 	if si == plan.lastPos {
 		r.kill(p) // it leaves the slots
-		r.dropIfEmpty(k.id, sl)
+		r.dropIfEmpty(p.key.id, sl)
 		r.complete(p)
 		return
 	}
@@ -575,11 +617,11 @@ func (r *seqRun) complete(p *partial) {
 
 // resolveTrailing settles the sequences of key that wait on a trailing
 // missing event, now that one occurred at ts.
-func (r *seqRun) resolveTrailing(key string, ts int64) {
+func (r *seqRun) resolveTrailing(key []byte, ts int64) {
 	plan := r.plan
 	for i := r.pendHead; i < len(r.pending); i++ {
 		ps := r.pending[i]
-		if ps.resolved || ps.p.key.id != key || ts <= ps.p.ts[plan.lastPos] {
+		if ps.resolved || ps.p.key.id != string(key) || ts <= ps.p.ts[plan.lastPos] {
 			continue
 		}
 		ps.resolved = true

@@ -47,6 +47,10 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(
+		newQueryCmd(),
+		newCheckCmd(),
+		newConformanceCmd(),
+		newBenchCmd(),
 		newConvertCmd(),
 	)
 	return root

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-sec/vigil/eql"
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/ingest"
+	"github.com/vigil-sec/vigil/internal/benchgen"
+)
+
+func newBenchCmd() *cobra.Command {
+	var (
+		seconds float64
+		events  int
+	)
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure engine throughput on one core",
+		Long: `Bench measures Vigil's speed on one core with synthetic ECS telemetry, the
+figures 'go test -bench' reports in eql/ and ingest/:
+
+  engine      pre-decoded events through a single-event filter, a 3-stage
+              sequence by host, and a 2-stage sequence by host with
+              maxspan=5m and a per-stage pid key
+  end-to-end  NDJSON bytes to results through a 10-rule set, next to a
+              plain JSON tokenising pass over the same bytes (the ceiling)
+
+It reports events per second of wall time and of CPU time; on a busy
+machine trust the second.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBench(cmd.OutOrStdout(), time.Duration(seconds*float64(time.Second)), events)
+		},
+	}
+	cmd.Flags().Float64Var(&seconds, "seconds", 2, "time to spend on each measurement")
+	cmd.Flags().IntVar(&events, "events", 200_000, "synthetic events for the end-to-end measurement")
+	return cmd
+}
+
+// measurement is one benchmark figure.
+type measurement struct {
+	name   string
+	events int64
+	wall   time.Duration
+	cpu    time.Duration
+	extra  string
+}
+
+func (m measurement) rate(d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f M", float64(m.events)/d.Seconds()/1e6)
+}
+
+func runBench(out io.Writer, per time.Duration, ndjsonEvents int) error {
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+
+	fmt.Fprintf(out, "vigil bench: %s, GOMAXPROCS=1, %s per measurement\n\n", runtime.Version(), per)
+	var results []measurement
+	ring := benchgen.Events(8192)
+	for _, q := range benchgen.Queries {
+		m, err := benchEngine(q.Name, q.EQL, ring, per)
+		if err != nil {
+			return err
+		}
+		results = append(results, m)
+	}
+	e2e, err := benchEndToEnd(ndjsonEvents, per)
+	if err != nil {
+		return err
+	}
+	results = append(results, e2e...)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "benchmark\tevents\tevents/s (wall)\tevents/s (cpu)\t")
+	for _, m := range results {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", m.name, m.events, m.rate(m.wall), m.rate(m.cpu), m.extra)
+	}
+	return tw.Flush()
+}
+
+// benchEngine pushes pre-decoded events through one query for about d.
+func benchEngine(name, src string, ring []*event.Event, d time.Duration) (measurement, error) {
+	q, err := eql.Compile(src, eql.Options{})
+	if err != nil {
+		return measurement{}, err
+	}
+	results := 0
+	run := q.NewRun(func(*eql.Result) { results++ })
+	base := benchgen.Start.UnixNano()
+	var n int64
+	wall0, cpu0 := time.Now(), cpuTime()
+	for time.Since(wall0) < d {
+		for i := 0; i < 100_000; i++ {
+			run.PushAt(ring[int(n)%len(ring)], base+n*int64(time.Millisecond))
+			n++
+		}
+	}
+	run.Close()
+	return measurement{name: "engine " + name, events: n, wall: time.Since(wall0), cpu: cpuTime() - cpu0,
+		extra: fmt.Sprintf("%d results", results)}, nil
+}
+
+// cpuTime returns the CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchEndToEnd measures NDJSON bytes to results through the 10-rule set,
+// reading through the same path as `vigil query` (ingest with selective
+// decoding, the multi-query engine), and a plain tokenising pass over the
+// same bytes as the ceiling.
+func benchEndToEnd(n int, d time.Duration) ([]measurement, error) {
+	data := benchgen.NDJSON(n)
+	var queries []*eql.Query
+	fields := event.NewFieldSet()
+	for _, src := range benchgen.Rules {
+		q, err := eql.Compile(src, eql.Options{})
+		if err != nil {
+			return nil, err
+		}
+		queries = append(queries, q)
+		for _, f := range q.Needs() {
+			fields.Add(f)
+		}
+	}
+	mb := float64(len(data)) / 1e6
+
+	e2e := measurement{name: fmt.Sprintf("end-to-end, %d rules (%.0f bytes/event)", len(queries), float64(len(data))/float64(n))}
+	results := 0
+	wall0, cpu0 := time.Now(), cpuTime()
+	for passes := 0; passes == 0 || time.Since(wall0) < d; passes++ {
+		r, err := ingest.Open([]string{"-"}, ingest.Options{Stdin: bytes.NewReader(data), Select: fields})
+		if err != nil {
+			return nil, err
+		}
+		eng := eql.NewEngine(queries, func(int, *eql.Result) { results++ })
+		for ev := range r.All() {
+			eng.Push(ev)
+		}
+		eng.Close()
+		if st := r.Stats(); st.Events != int64(n) {
+			return nil, fmt.Errorf("end-to-end: read %d events of %d (%d skipped)", st.Events, n, st.Skipped)
+		}
+		r.Close()
+		e2e.events += int64(n)
+	}
+	e2e.wall, e2e.cpu = time.Since(wall0), cpuTime()-cpu0
+	e2e.extra = fmt.Sprintf("%.0f MB/s (cpu), %d results", mb*float64(e2e.events/int64(n))/e2e.cpu.Seconds(), results)
+
+	scan := measurement{name: "ceiling: JSON tokenising pass"}
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+	wall0, cpu0 = time.Now(), cpuTime()
+	for passes := 0; passes == 0 || time.Since(wall0) < d; passes++ {
+		for _, l := range lines {
+			if err := event.Scan(l); err != nil {
+				return nil, err
+			}
+		}
+		scan.events += int64(len(lines))
+	}
+	scan.wall, scan.cpu = time.Since(wall0), cpuTime()-cpu0
+	scan.extra = fmt.Sprintf("%.0f MB/s (cpu)", mb*float64(scan.events/int64(n))/scan.cpu.Seconds())
+	return []measurement{e2e, scan}, nil
+}

@@ -1,0 +1,101 @@
+package stream
+
+import (
+	"fmt"
+
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/ingest"
+)
+
+// maxBuffered bounds the events Open's merger holds across all inputs when
+// no window is given.
+const maxBuffered = 1 << 18
+
+// Stream is the ordered event stream of a list of inputs: one ingest
+// reader per file, merged by timestamp.
+type Stream struct {
+	*Merger
+	readers []*ingest.Reader
+}
+
+// Open expands inputs (files, directories, globs, archives, "-") and
+// merges their events in order.
+func Open(inputs []string, in ingest.Options, o Order) (*Stream, error) {
+	files, err := ingest.Expand(inputs)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stream{}
+	var srcs []Source
+	for _, f := range files {
+		r, err := ingest.Open([]string{f}, in)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open %s: %w", f, err)
+		}
+		s.readers = append(s.readers, r)
+		srcs = append(srcs, r)
+	}
+	if o.Window <= 0 && len(srcs) > 0 {
+		// Bound the events held across all inputs.
+		o.Window = min(DefaultWindow, max(64, maxBuffered/len(srcs)))
+	}
+	s.Merger = NewMerger(srcs, o)
+	return s, nil
+}
+
+// IngestStats sums the reading statistics of every input.
+func (s *Stream) IngestStats() ingest.Stats {
+	var total ingest.Stats
+	for _, r := range s.readers {
+		st := r.Stats()
+		total.Files += st.Files
+		total.FilesSkipped += st.FilesSkipped
+		total.Events += st.Events
+		total.Skipped += st.Skipped
+		total.ProblemCount += st.ProblemCount
+		for _, p := range st.Problems {
+			if len(total.Problems) < ingest.DefaultMaxProblems {
+				total.Problems = append(total.Problems, p)
+			}
+		}
+	}
+	return total
+}
+
+// Progress sums the progress of every input: events read, bytes read and
+// total bytes (-1 when unknown).
+func (s *Stream) Progress() (events, done, total int64) {
+	for _, r := range s.readers {
+		e, d, t := r.Progress()
+		events += e
+		done += d
+		if t < 0 || total < 0 {
+			total = -1
+		} else {
+			total += t
+		}
+	}
+	return events, done, total
+}
+
+// Close closes every input.
+func (s *Stream) Close() error {
+	var first error
+	for _, r := range s.readers {
+		if err := r.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// All iterates over the ordered events.
+func (s *Stream) All(yield func(*event.Event) bool) {
+	for {
+		ev, err := s.Next()
+		if err != nil || !yield(ev) {
+			return
+		}
+	}
+}
