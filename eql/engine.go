@@ -19,6 +19,7 @@ type Engine struct {
 	tsGroups []tsGroup
 	queryTS  []int // index into tsGroups per query
 	stats    EngineStats
+	keep     *keeper // shared by all runs: an event is copied at most once
 }
 
 type tsGroup struct {
@@ -37,12 +38,21 @@ type EngineStats struct {
 // NewEngine prepares runs of queries; emit receives each result with the
 // index of its query. All queries must share the category field.
 func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
-	e := &Engine{byCat: map[string][]int{}, seen: make([]uint64, len(queries))}
+	e := &Engine{byCat: map[string][]int{}, seen: make([]uint64, len(queries)), keep: &keeper{}}
 	catField := ""
 	tsIndex := map[string]int{}
 	for i, q := range queries {
 		i := i
-		e.runs = append(e.runs, q.NewRun(func(r *Result) { emit(i, r) }))
+		run := q.NewRun(func(r *Result) { emit(i, r) })
+		run.keep = e.keep
+		if run.seq != nil {
+			run.seq.keep = e.keep
+		}
+		if run.sample != nil {
+			run.sample.keep = e.keep
+		}
+		run.inEngine = true
+		e.runs = append(e.runs, run)
 		if catField == "" {
 			catField = q.opts.Schema.resolve(q.opts.categoryField())
 		}
@@ -104,10 +114,15 @@ func (q *Query) categories() ([]string, bool) {
 	return cats, false
 }
 
+// SetTransient tells the engine that pushed events are only valid during
+// the call to Push; see [Run.SetTransient].
+func (e *Engine) SetTransient(t bool) { e.keep.transient = t }
+
 // Push feeds one event to every query that can use it.
 func (e *Engine) Push(ev *event.Event) {
 	e.stats.Events++
 	e.gen++
+	e.keep.gen++
 	for i := range e.tsGroups {
 		g := &e.tsGroups[i]
 		g.ok = false

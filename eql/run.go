@@ -16,6 +16,31 @@ type Run struct {
 	sample *sampleRun
 	stats  RunStats
 	tsPath event.Path
+	keep   *keeper
+	// inEngine is set when an Engine drives the run and counts pushes
+	// for the shared keeper itself.
+	inEngine bool
+}
+
+// keeper copies the events a run holds on to when the input reuses its
+// buffers (transient events); one keeper serves all the runs of an
+// Engine, so an event is copied at most once.
+type keeper struct {
+	transient bool
+	gen       uint64 // push counter
+	keptGen   uint64
+	kept      *event.Event
+}
+
+// hold returns ev itself, or for transient input a copy made once per push.
+func (k *keeper) hold(ev *event.Event) *event.Event {
+	if !k.transient {
+		return ev
+	}
+	if k.keptGen != k.gen || k.kept == nil {
+		k.kept, k.keptGen = ev.Clone(), k.gen
+	}
+	return k.kept
 }
 
 // RunStats counts what a run saw and did.
@@ -32,7 +57,7 @@ type RunStats struct {
 // NewRun starts an execution of q that calls emit for each result, in
 // Elasticsearch's order. Results may refer to pushed events.
 func (q *Query) NewRun(emit func(*Result)) *Run {
-	r := &Run{q: q}
+	r := &Run{q: q, keep: &keeper{}}
 	r.out = buildPipeline(q.pipes, func(res *Result) {
 		r.stats.Results++
 		emit(res)
@@ -42,10 +67,30 @@ func (q *Query) NewRun(emit func(*Result)) *Run {
 	switch q.kind {
 	case kindSequence:
 		r.seq = newSeqRun(q.seq, q.opts.maxPartials(), &r.stats, r.deliver)
+		r.seq.keep = r.keep
 	case kindSample:
 		r.sample = newSampleRun(q.sample, r.deliver)
+		r.sample.keep = r.keep
 	}
 	return r
+}
+
+// SetTransient tells the run that pushed events are only valid during the
+// call to Push, because the reader reuses its buffers (see
+// ingest.Options.Transient). The run then copies the events it holds on
+// to: those of partial sequences and samples, and results a buffering pipe
+// keeps. Results handed to emit are valid until the next Push.
+func (r *Run) SetTransient(t bool) { r.keep.transient = t }
+
+// retains reports whether the pipeline keeps results after emit returns.
+func retains(plans []*pipePlan) bool {
+	for _, p := range plans {
+		switch p.name {
+		case "tail", "sort", "unique_count", "count":
+			return true
+		}
+	}
+	return false
 }
 
 // Timestamp returns the event's timestamp in nanoseconds as the query
@@ -98,9 +143,15 @@ func (r *Run) PushAt(ev *event.Event, ts int64) {
 	r.stats.Events++
 	r.ctx.doc = &ev.Doc
 	r.ctx.catDone = false
+	if !r.inEngine {
+		r.keep.gen++
+	}
 	switch r.q.kind {
 	case kindEvent:
 		if r.q.filter.match(&r.ctx) {
+			if r.keep.transient && retains(r.q.pipes) {
+				ev = r.keep.hold(ev)
+			}
 			r.deliver(&Result{Events: []*event.Event{ev}, Kind: ResultEvent})
 		}
 	case kindSequence:

@@ -32,6 +32,7 @@ type sampleRun struct {
 	groups  map[string]*sampleGroup
 	done    []*sampleGroup
 	keys    keyScratch
+	keep    *keeper
 	cap     int
 }
 
@@ -58,7 +59,7 @@ func (r *sampleRun) push(ev *event.Event, ctx *evalCtx) {
 			if g.filled == len(g.events) || g.events[ti] != nil || g.holds(ev) {
 				continue
 			}
-			g.events[ti] = ev
+			g.events[ti] = r.keep.hold(ev)
 			g.filled++
 			if g.filled == len(g.events) {
 				r.done = append(r.done, g)

@@ -1,7 +1,6 @@
 package eql
 
 import (
-
 	"github.com/vigil-sec/vigil/event"
 )
 
@@ -303,6 +302,7 @@ type seqRun struct {
 	pending  []*pendingSeq
 	pendHead int
 	keys     keyScratch
+	keep     *keeper
 	now      int64
 }
 
@@ -390,7 +390,7 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 	if si == plan.firstPos {
 		p := newPartial(len(plan.stages))
 		p.start, p.stage, p.key = ts, si, k.own()
-		p.events[si], p.ts[si] = ev, ts
+		p.events[si], p.ts[si] = r.keep.hold(ev), ts
 		for _, m := range plan.leading {
 			if h := r.miss[m][string(k.id)]; h != nil {
 				if t, ok := h.before(ts); ok && (!p.hasLead || t > p.leadTS) {
@@ -427,7 +427,7 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 			p.doomed = true
 		}
 	}
-	p.events[si], p.ts[si], p.stage = ev, ts, si
+	p.events[si], p.ts[si], p.stage = r.keep.hold(ev), ts, si
 	if si == plan.lastPos {
 		r.kill(p) // it leaves the slots
 		r.dropIfEmpty(p.key.id, sl)

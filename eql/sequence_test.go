@@ -202,3 +202,53 @@ func resultKey(r *Result) string {
 	}
 	return b.String()
 }
+
+// With transient input the decoder reuses its memory for every event; the
+// engine must copy what it keeps and give the same results.
+func TestTransientInput(t *testing.T) {
+	lines := []string{
+		`{"@timestamp":1,"event":{"category":"process"},"host":{"name":"h1"},"process":{"name":"cmd.exe","pid":1},"id":1}`,
+		`{"@timestamp":2,"event":{"category":"process"},"host":{"name":"h2"},"process":{"name":"cmd.exe","pid":2},"id":2}`,
+		`{"@timestamp":3,"event":{"category":"network"},"host":{"name":"h1"},"process":{"pid":1},"destination":{"port":443},"id":3}`,
+		`{"@timestamp":4,"event":{"category":"network"},"host":{"name":"h2"},"process":{"pid":2},"destination":{"port":443},"id":4}`,
+	}
+	queries := []*Query{
+		MustCompile(benchQueries["sequence2-by-pid"], Options{}),
+		MustCompile(`process where true | tail 1`, Options{}),
+	}
+	run := func(transient bool) []string {
+		var out []string
+		eng := NewEngine(queries, func(qi int, r *Result) {
+			var ids []string
+			for _, e := range r.Events {
+				id, _ := e.Doc.Get(event.MustPath("id")).Int()
+				ids = append(ids, fmt.Sprint(id))
+			}
+			out = append(out, fmt.Sprintf("%d:%s", qi, strings.Join(ids, ",")))
+		})
+		eng.SetTransient(transient)
+		d := event.Decoder{Reuse: transient}
+		buf := make([]byte, 0, 256)
+		ev := &event.Event{}
+		for _, l := range lines {
+			buf = append(buf[:0], l...) // the same buffer for every line
+			v, err := d.Decode(buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if transient {
+				ev.Doc = v // and the same Event
+			} else {
+				ev = &event.Event{Doc: v}
+				buf = make([]byte, 0, 256)
+			}
+			eng.Push(ev)
+		}
+		eng.Close()
+		return out
+	}
+	want, got := run(false), run(true)
+	if strings.Join(got, " ") != strings.Join(want, " ") || len(want) != 3 {
+		t.Errorf("transient %v, owned %v", got, want)
+	}
+}

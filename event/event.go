@@ -30,6 +30,16 @@ func (s Source) String() string {
 	return s.Name + ":" + strconv.FormatInt(s.Index, 10)
 }
 
+// Clone returns a copy of the event that shares no memory with it, for
+// keeping an event read from a source that reuses its buffers.
+func (e *Event) Clone() *Event {
+	c := &Event{Doc: e.Doc.Clone(), Src: e.Src}
+	if e.Raw != nil {
+		c.Raw = append([]byte(nil), e.Raw...)
+	}
+	return c
+}
+
 // AppendJSON appends the event's document as JSON: the original text when
 // the event was decoded from JSON, so that output shows exactly what came in.
 func (e *Event) AppendJSON(dst []byte) []byte {

@@ -313,3 +313,23 @@ func FuzzSelectiveDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestReuseAndClone(t *testing.T) {
+	d := Decoder{Reuse: true}
+	buf := []byte(`{"a":{"b":"C:\\x","c":[1,2]},"d":"e"}`)
+	v, err := d.Decode(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := v.Clone()
+	copy(buf, []byte(`{"a":{"b":"Z:\\y","c":[3,4]},"d":"f"}`))
+	if _, err := d.Decode(buf); err != nil {
+		t.Fatal(err)
+	}
+	if got := kept.String(); got != `{"a":{"b":"C:\\x","c":[1,2]},"d":"e"}` {
+		t.Errorf("clone changed after reuse: %s", got)
+	}
+	if !Equal(kept, kept.Clone()) {
+		t.Error("clone of clone differs")
+	}
+}

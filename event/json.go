@@ -32,16 +32,26 @@ func (e *SyntaxError) Error() string {
 //
 // Because of that, the Value returned by Decode refers to the input bytes:
 // the caller must not modify data after decoding it.
+//
+// With Reuse set, the Decoder goes further and keeps its buffers from one
+// document to the next: decoding allocates nothing, and each Value is
+// valid only until the next call (keep one with [Value.Clone]).
 type Decoder struct {
-	data      []byte
-	pos       int
-	depth     int
-	scratch   []Field    // members of the composites being parsed
-	slab      []Field    // members of closed composites: the document's storage
-	grown     bool       // slab was reallocated, so kids must be rebased
-	strbuf    []byte     // unescaped strings of the current document
-	sel       *fieldNode // the fields kept at the current level; nil keeps all
-	skipStack []byte     // open brackets of a value being skipped
+	// Reuse makes decoded values live in the Decoder's own buffers, valid
+	// until the next Decode.
+	Reuse bool
+
+	data       []byte
+	pos        int
+	depth      int
+	scratch    []Field    // members of the composites being parsed
+	slab       []Field    // members of closed composites: the document's storage
+	grown      bool       // slab was reallocated, so kids must be rebased
+	strbuf     []byte     // unescaped strings of the current document
+	sel        *fieldNode // the fields kept at the current level; nil keeps all
+	skipStack  []byte     // open brackets of a value being skipped
+	lastFields int        // members of the last document, to size the next
+	lastStr    int        // bytes of unescaped strings in the last document
 }
 
 // Decode parses data, which must hold exactly one JSON value (surrounding
@@ -64,14 +74,23 @@ func (d *Decoder) Decode(data []byte) (Value, error) {
 // elements of a JSON array one by one.
 func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	d.data, d.pos, d.depth = data, 0, 0
-	d.scratch, d.strbuf, d.grown = d.scratch[:0], nil, false
-	// One allocation holds every member of the document. Colons and
-	// commas bound the number of members from above (a few extra come from
-	// those inside strings); bytes.Count is vectorised, so this is cheap.
-	if d.sel == nil {
+	d.scratch, d.grown = d.scratch[:0], false
+	switch {
+	case d.Reuse:
+		clear(d.slab)
+		d.slab, d.strbuf = d.slab[:0], d.strbuf[:0]
+	case d.sel == nil:
+		// One allocation holds every member of the document. Colons and
+		// commas bound the number of members from above (a few extra come
+		// from those inside strings); bytes.Count is vectorised, so this
+		// is cheap.
 		d.slab = make([]Field, 0, bytes.Count(data, colon)+bytes.Count(data, comma)+1)
-	} else {
-		d.slab = make([]Field, 0, 16) // selective: few fields, grow if needed
+		d.strbuf = nil
+	default:
+		// Selective: documents of one source select about as many fields
+		// as the last one did.
+		d.slab = make([]Field, 0, max(d.lastFields, 8))
+		d.strbuf = nil
 	}
 	d.skipSpace()
 	if d.pos >= len(d.data) {
@@ -97,7 +116,11 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 		}
 		clearOffset(&v)
 	}
-	d.data, d.slab = nil, nil
+	d.lastFields, d.lastStr = len(d.slab), len(d.strbuf)
+	d.data = nil
+	if !d.Reuse {
+		d.slab = nil
+	}
 	return v, d.pos, nil
 }
 
@@ -263,37 +286,42 @@ func (d *Decoder) eof(open int, kind Kind) error {
 	return &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in %s opened at offset %d", kind, open)}
 }
 
-// str parses a string starting at the opening quote.
+// str parses a string starting at the opening quote. The closing quote is
+// found with a vectorised search; the bytes before it are then checked
+// for escapes and control characters in one tight loop.
 func (d *Decoder) str() (string, error) {
 	start := d.pos + 1
-	i := start
-	for i < len(d.data) {
-		c := d.data[i]
-		if c == '"' {
-			d.pos = i + 1
-			if i == start {
-				return "", nil
-			}
-			return unsafe.String(&d.data[start], i-start), nil
-		}
-		if c == '\\' {
-			return d.strEscaped(start, i)
-		}
-		if c < 0x20 {
-			return "", &SyntaxError{i, fmt.Sprintf("invalid control character %s in string literal", quoteChar(c))}
-		}
-		i++
+	j := bytes.IndexByte(d.data[start:], '"')
+	if j < 0 {
+		j = len(d.data) - start
 	}
-	return "", &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in string opened at offset %d", d.pos)}
+	seg := d.data[start : start+j]
+	for i, c := range seg {
+		if c < 0x20 || c == '\\' {
+			if c == '\\' {
+				return d.strEscaped(start, start+i)
+			}
+			return "", &SyntaxError{start + i, fmt.Sprintf("invalid control character %s in string literal", quoteChar(c))}
+		}
+	}
+	if start+j >= len(d.data) {
+		return "", &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in string opened at offset %d", d.pos)}
+	}
+	d.pos = start + j + 1
+	if j == 0 {
+		return "", nil
+	}
+	return unsafe.String(&d.data[start], j), nil
 }
 
 // strEscaped decodes a string with escapes into the document's string
-// buffer. The buffer is allocated once per document with room for the rest
-// of the input, which an unescaped string can never exceed, so strings
-// handed out earlier stay valid.
+// buffer. When the buffer grows, the strings handed out earlier keep the
+// old array alive and stay valid.
 func (d *Decoder) strEscaped(start, i int) (string, error) {
 	if d.strbuf == nil {
-		d.strbuf = make([]byte, 0, len(d.data)-start)
+		// Room for this string at least; strings handed out earlier keep
+		// pointing at the old array if a later one makes b grow.
+		d.strbuf = make([]byte, 0, max(d.lastStr, 2*(i-start)+64))
 	}
 	b := d.strbuf
 	base := len(b)

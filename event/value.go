@@ -13,6 +13,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Kind is the type of a [Value].
@@ -202,4 +203,51 @@ func Equal(a, b Value) bool {
 		}
 	}
 	return true
+}
+
+// Clone returns a deep copy of v that shares no memory with it: its
+// fields in one new slice and its strings in one new buffer. Use it to
+// keep a value decoded with [Decoder.Reuse].
+func (v Value) Clone() Value {
+	nFields, nBytes := cloneSize(v)
+	c := cloner{fields: make([]Field, 0, nFields), bytes: make([]byte, 0, nBytes)}
+	return c.clone(v)
+}
+
+func cloneSize(v Value) (fields, bytes int) {
+	bytes = len(v.str)
+	for i := range v.kids {
+		f, b := cloneSize(v.kids[i].Value)
+		fields += 1 + f
+		bytes += len(v.kids[i].Key) + b
+	}
+	return fields, bytes
+}
+
+type cloner struct {
+	fields []Field
+	bytes  []byte
+}
+
+func (c *cloner) str(s string) string {
+	if s == "" {
+		return ""
+	}
+	start := len(c.bytes)
+	c.bytes = append(c.bytes, s...)
+	return unsafe.String(&c.bytes[start], len(s))
+}
+
+func (c *cloner) clone(v Value) Value {
+	out := Value{kind: v.kind, num: v.num, str: c.str(v.str)}
+	if v.kind == KindArray || v.kind == KindObject {
+		start := len(c.fields)
+		c.fields = c.fields[:start+len(v.kids)]
+		kids := c.fields[start : start+len(v.kids) : start+len(v.kids)]
+		for i := range v.kids {
+			kids[i] = Field{Key: c.str(v.kids[i].Key), Value: c.clone(v.kids[i].Value)}
+		}
+		out.kids = kids
+	}
+	return out
 }

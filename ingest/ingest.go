@@ -52,6 +52,11 @@ type Options struct {
 	// each line whole for output. Windows shapes are always mapped in
 	// full.
 	Select *event.FieldSet
+	// Transient lets readers reuse their buffers: an event (its document
+	// and Raw) is then valid only until the next call to Next, and a
+	// consumer that keeps events must copy them (eql.Run.SetTransient
+	// does). NDJSON reading then allocates nothing per line.
+	Transient bool
 }
 
 // Problem is a record or input that was skipped, located as precisely as

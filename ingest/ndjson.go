@@ -24,10 +24,13 @@ type ndjsonSource struct {
 	// decoded (Raw keeps the whole line).
 	selective bool
 	checked   bool
+	ev        event.Event // reused for transient events
 }
 
 func newNDJSONSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *ndjsonSource {
-	return &ndjsonSource{r: r, name: name, br: br, c: c}
+	s := &ndjsonSource{r: r, name: name, br: br, c: c}
+	s.dec.Reuse = r.opts.Transient
+	return s
 }
 
 func (s *ndjsonSource) close() error { return s.c.Close() }
@@ -69,8 +72,12 @@ func (s *ndjsonSource) readLine() (line []byte, tooLong bool, err error) {
 
 // copyLine copies one line for its event: the event's Raw and the strings
 // of its document point into the copy, so an event held by the engine
-// (in a partial sequence) keeps exactly its own line alive.
+// (in a partial sequence) keeps exactly its own line alive. Transient
+// reading uses the line in place.
 func (s *ndjsonSource) copyLine(line []byte) []byte {
+	if s.r.opts.Transient {
+		return line
+	}
 	return append([]byte(nil), line...)
 }
 
@@ -106,6 +113,10 @@ func (s *ndjsonSource) next() (*event.Event, error) {
 		}
 		src := event.Source{Name: s.name, Index: int64(s.line)}
 		if s.selective {
+			if s.r.opts.Transient {
+				s.ev = event.Event{Doc: doc, Raw: raw, Src: src}
+				return &s.ev, nil
+			}
 			return &event.Event{Doc: doc, Raw: raw, Src: src}, nil
 		}
 		ev, err := toEvent(doc, raw, src)

@@ -146,11 +146,12 @@ func benchEndToEnd(n int, d time.Duration) ([]measurement, error) {
 	results := 0
 	wall0, cpu0 := time.Now(), cpuTime()
 	for passes := 0; passes == 0 || time.Since(wall0) < d; passes++ {
-		r, err := ingest.Open([]string{"-"}, ingest.Options{Stdin: bytes.NewReader(data), Select: fields})
+		r, err := ingest.Open([]string{"-"}, ingest.Options{Stdin: bytes.NewReader(data), Select: fields, Transient: true})
 		if err != nil {
 			return nil, err
 		}
 		eng := eql.NewEngine(queries, func(int, *eql.Result) { results++ })
+		eng.SetTransient(true)
 		for ev := range r.All() {
 			eng.Push(ev)
 		}

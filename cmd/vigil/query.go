@@ -93,8 +93,10 @@ func runQuery(src string, inputs []string, opts eql.Options, window int, stdin i
 	if err != nil {
 		return reportQueryErrors(stderr, "query", err)
 	}
-	printWarnings(stderr, "query", q.Warnings())
-	st, err := stream.Open(inputs, ingest.Options{Stdin: stdin}, stream.Order{
+	// Decode only what the query reads (the output uses each line's
+	// original text).
+	fields := event.NewFieldSet(q.Needs()...)
+	st, err := stream.Open(inputs, ingest.Options{Stdin: stdin, Select: fields}, stream.Order{
 		TimestampField: opts.TimestampField, TiebreakerField: opts.TiebreakerField, Window: window})
 	if err != nil {
 		return err
