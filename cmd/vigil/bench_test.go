@@ -1,9 +1,6 @@
 package main
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 // BenchmarkEndToEnd runs the end-to-end measurement of `vigil bench`:
 // NDJSON bytes through ingest (selective decoding) and the 10-rule engine.
@@ -17,5 +14,3 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.ReportMetric(float64(ms[1].events)/ms[1].cpu.Seconds(), "scan-events/cpu-s")
 	}
 }
-
-var _ = time.Second
