@@ -197,6 +197,7 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 				return Missing, d.eof(open, kind)
 			}
 			var key string
+			keyDotted := false
 			if kind == KindObject {
 				if d.data[d.pos] != '"' {
 					return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
@@ -205,9 +206,8 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 				if key, err = d.str(); err != nil {
 					return Missing, err
 				}
-				if !dotted && strings.IndexByte(key, '.') >= 0 {
-					dotted = true
-				}
+				keyDotted = strings.IndexByte(key, '.') >= 0
+				dotted = dotted || keyDotted
 				d.skipSpace()
 				if d.pos >= len(d.data) {
 					return Missing, d.eof(open, kind)
@@ -226,8 +226,16 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 			var err error
 			if sel := d.sel; sel != nil && kind == KindObject {
 				// Selective decoding: skip what is not wanted, decode in
-				// full what is wanted whole, descend otherwise.
-				switch node := sel.lookup(key); {
+				// full what is wanted whole, descend otherwise. A kept
+				// plain key takes the field set's copy of its name (see
+				// intern).
+				var node *fieldNode
+				if keyDotted {
+					node = sel.lookup(key)
+				} else if n, canon := sel.lookupKey(key); n != nil {
+					node, key = n, canon
+				}
+				switch {
 				case node == nil:
 					keep, err = false, d.skipValue()
 				case node.all:

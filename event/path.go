@@ -30,7 +30,7 @@ func ParsePath(s string) (Path, error) {
 				return Path{}, fmt.Errorf("field name %q has an empty component", s)
 			}
 			p.ends = append(p.ends, i)
-			p.parts = append(p.parts, s[start:i])
+			p.parts = append(p.parts, intern(s[start:i]))
 		}
 	}
 	return p, nil

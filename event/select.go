@@ -81,8 +81,19 @@ func (n *fieldNode) child(key string, create bool) *fieldNode {
 		return nil
 	}
 	c := &fieldNode{}
-	n.children = append(n.children, fieldChild{key: key, node: c})
+	n.children = append(n.children, fieldChild{key: intern(key), node: c})
 	return c
+}
+
+// lookupKey finds the node for a plain object key and returns it with the
+// node's own copy of the key (nil if the key is not wanted).
+func (n *fieldNode) lookupKey(key string) (*fieldNode, string) {
+	for i := range n.children {
+		if c := &n.children[i]; len(c.key) == len(key) && c.key == key {
+			return c.node, c.key
+		}
+	}
+	return nil, ""
 }
 
 // lookup finds the node for an object key, which may hold dots; nil means

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"sync/atomic"
@@ -385,4 +386,32 @@ func (r *Reader) queueZip(in *input, br *bufio.Reader, rc io.Closer) (source, er
 	}
 	r.pending = append(members, r.pending...)
 	return emptySource{}, nil
+}
+
+// OpenFS is Open for files of a file system such as an embedded vault:
+// paths are slash-separated names in fsys, read as they are (no globs or
+// directory expansion).
+func OpenFS(fsys fs.FS, paths []string, opts Options) (*Reader, error) {
+	if opts.MaxProblems <= 0 {
+		opts.MaxProblems = DefaultMaxProblems
+	}
+	if opts.MaxRecordSize <= 0 {
+		opts.MaxRecordSize = DefaultMaxRecordSize
+	}
+	r := &Reader{opts: opts}
+	for _, p := range paths {
+		fi, err := fs.Stat(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		if fi.IsDir() {
+			return nil, fmt.Errorf("%s is a directory", p)
+		}
+		r.total += fi.Size()
+		name := p
+		r.pending = append(r.pending, &input{name: name, open: func() (io.ReadCloser, error) {
+			return fsys.Open(name)
+		}})
+	}
+	return r, nil
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/vigil-sec/vigil/event"
 )
@@ -34,5 +35,29 @@ func TestSelectiveNDJSON(t *testing.T) {
 	}
 	if raws[1] != strings.Split(in, "\n")[1] {
 		t.Errorf("raw of the second line: %s", raws[1])
+	}
+}
+
+func TestOpenFS(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/a.ndjson": {Data: []byte(`{"@timestamp":"2024-01-01T00:00:00Z","event":{"category":"process"}}` + "\n")},
+	}
+	r, err := OpenFS(fsys, []string{"t/a.ndjson"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	n := 0
+	for ev := range r.All() {
+		n++
+		if ev.Src.Name != "t/a.ndjson" || ev.Src.Index != 1 {
+			t.Errorf("source %v", ev.Src)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d events", n)
+	}
+	if _, err := OpenFS(fsys, []string{"t/missing.ndjson"}, Options{}); err == nil {
+		t.Error("missing file: no error")
 	}
 }

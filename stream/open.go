@@ -2,6 +2,7 @@ package stream
 
 import (
 	"fmt"
+	"io/fs"
 
 	"github.com/vigil-sec/vigil/event"
 	"github.com/vigil-sec/vigil/ingest"
@@ -98,4 +99,24 @@ func (s *Stream) All(yield func(*event.Event) bool) {
 			return
 		}
 	}
+}
+
+// OpenFS is Open for files of a file system such as an embedded vault.
+func OpenFS(fsys fs.FS, paths []string, in ingest.Options, o Order) (*Stream, error) {
+	s := &Stream{}
+	var srcs []Source
+	for _, p := range paths {
+		r, err := ingest.OpenFS(fsys, []string{p}, in)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open %s: %w", p, err)
+		}
+		s.readers = append(s.readers, r)
+		srcs = append(srcs, r)
+	}
+	if o.Window <= 0 && len(srcs) > 0 {
+		o.Window = min(DefaultWindow, max(64, maxBuffered/len(srcs)))
+	}
+	s.Merger = NewMerger(srcs, o)
+	return s, nil
 }

@@ -70,10 +70,15 @@ func Doc(rng *rand.Rand, i int) []byte {
 }
 
 // Events returns n synthetic events, decoded, one millisecond apart.
-func Events(n int) []*event.Event {
+func Events(n int) []*event.Event { return SelectedEvents(n, nil) }
+
+// SelectedEvents is Events decoded with only the fields of fs, as Vigil's
+// readers hand events to a rule set (nil: every field).
+func SelectedEvents(n int, fs *event.FieldSet) []*event.Event {
 	rng := rand.New(rand.NewPCG(1, 2))
 	out := make([]*event.Event, n)
 	var d event.Decoder
+	d.Select(fs)
 	for i := range out {
 		v, err := d.Decode(Doc(rng, i))
 		if err != nil {
