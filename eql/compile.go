@@ -33,6 +33,11 @@ type Options struct {
 	// Size caps the number of results as Elasticsearch's size parameter
 	// does when no head or tail pipe is given; 0 means no cap.
 	Size int
+	// Catalog, when set, lists the known fields: a field it does not know
+	// (and that is not written ?optional) gets a warning with the nearest
+	// known name, or an error with StrictFields.
+	Catalog      *Catalog
+	StrictFields bool
 }
 
 func (o *Options) timestampField() string {
@@ -144,13 +149,14 @@ func CompileStatement(src string, stmt *Statement, opts Options) (*Query, error)
 }
 
 type compiler struct {
-	opts   *Options
-	errs   errs
-	fields map[string]bool
-	inPipe bool                 // compiling a pipe argument: events[N].field allowed
-	refs   map[string]*fieldRef // one shared ref per field, for multi-value binding
-	ids    map[string]int       // field name -> id
-	depths []int                // path length per field id
+	opts    *Options
+	errs    errs
+	fields  map[string]bool
+	inPipe  bool                 // compiling a pipe argument: events[N].field allowed
+	refs    map[string]*fieldRef // one shared ref per field, for multi-value binding
+	ids     map[string]int       // field name -> id
+	checked map[string]bool      // fields already looked up in the catalog
+	depths  []int                // path length per field id
 }
 
 func (c *compiler) compileQuery(q *Query) {
@@ -373,6 +379,18 @@ func (c *compiler) field(x *Field, allowIndex bool) *fieldRef {
 		panic(bailout{})
 	}
 	ref.name, ref.path = name, p
+	if cat := c.opts.Catalog; cat != nil && !x.Optional && !c.checked[name] && !cat.Known(name) &&
+		(c.opts.Schema == nil || c.opts.Schema.Types[name] == TypeUnknown) {
+		if c.checked == nil {
+			c.checked = map[string]bool{}
+		}
+		c.checked[name] = true
+		hint := "write ?" + name + " if the field may be absent from the index"
+		if s := cat.Nearest(name); s != "" {
+			hint = "did you mean " + s + "?"
+		}
+		c.errs.add(x.From, x.To, !c.opts.StrictFields, fmt.Sprintf("unknown field %s", name), hint)
+	}
 	if id, ok := c.ids[name]; ok {
 		ref.id = id
 	} else {

@@ -179,3 +179,28 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestCatalog(t *testing.T) {
+	cat := ECSCatalog()
+	for _, f := range []string{"process.name", "process.parent.executable", "event.category", "registry.data.strings",
+		"winlog.event_data.AnythingAtAll", "process.Ext.token.integrity_level_name", "process"} {
+		if !cat.Known(f) {
+			t.Errorf("%s unknown", f)
+		}
+	}
+	_, err := Compile(`process where proces.name == "a" and ?custom.field == 1`, Options{Catalog: cat, StrictFields: true})
+	var el ErrorList
+	if !errors.As(err, &el) || len(el) != 1 || el[0].Msg != "unknown field proces.name" || el[0].Hint != "did you mean process.name?" || el[0].Column != 15 {
+		t.Errorf("strict unknown field: %v", err)
+	}
+	q, err := Compile(`process where proces.name == "a"`, Options{Catalog: cat})
+	if err != nil || len(q.Warnings()) != 1 {
+		t.Errorf("unknown field as a warning: %v %v", err, q.Warnings())
+	}
+	// The catalog holds every field the Elastic rules read.
+	for _, r := range loadRuleQueries(t) {
+		if _, err := Compile(r.Query, Options{Catalog: cat, StrictFields: true}); err != nil {
+			t.Errorf("%s: %v", r.Path, err)
+		}
+	}
+}

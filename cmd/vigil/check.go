@@ -28,13 +28,19 @@ rule.query), or a text file holding one query. Anything else is taken as the
 query itself.
 
 The hunting pipes (count, unique, unique_count, filter, sort) are accepted
-with a warning, since Elasticsearch does not support them; --strict rejects
-them as Elasticsearch would.`,
+with a warning, since Elasticsearch does not support them, and so are field
+names that no ECS or Windows event field has (with the nearest known name);
+--strict makes both errors.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := ef.options(!strict)
 			if err != nil {
 				return err
+			}
+			if opts.Schema == nil {
+				// Without a mapping, check field names against the ECS and
+				// Windows fields rules use.
+				opts.Catalog, opts.StrictFields = eql.ECSCatalog(), strict
 			}
 			failed := 0
 			for _, a := range args {
