@@ -116,9 +116,16 @@ func runConvert(inputs []string, stdin io.Reader, stdout, stderr io.Writer, opts
 	return nil
 }
 
+// progressSource reports reading progress: events read, input bytes read,
+// and the total input size (-1 when unknown). ingest.Reader and
+// stream.Stream have it.
+type progressSource interface {
+	Progress() (events, bytesRead, total int64)
+}
+
 // startProgress shows a progress bar of input bytes (or of events when the
 // size is unknown) with the event rate, until the returned stop is called.
-func startProgress(r *ingest.Reader, out io.Writer) (stop func()) {
+func startProgress(r progressSource, out io.Writer) (stop func()) {
 	p := mpb.New(mpb.WithOutput(out), mpb.WithRefreshRate(200*time.Millisecond))
 	start := time.Now()
 	_, _, total := r.Progress()

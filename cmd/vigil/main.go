@@ -47,11 +47,14 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(
+		newTestCmd(),
+		newHuntCmd(),
 		newQueryCmd(),
 		newCheckCmd(),
 		newConformanceCmd(),
 		newBenchCmd(),
 		newConvertCmd(),
+		newVaultCmd(),
 	)
 	return root
 }

@@ -1,0 +1,234 @@
+package vault
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// obsidianKeys are front matter properties of Obsidian itself, allowed in
+// every note.
+var obsidianKeys = []string{"tags", "tag", "aliases", "alias", "cssclasses", "cssclass", "publish", "permalink"}
+
+// fields reads typed values from a YAML mapping, reporting problems at the
+// lines of the values.
+type fields struct {
+	p    *problems
+	m    *yaml.Node // the mapping; nil reads as empty
+	line int        // line for problems about missing keys
+	what string     // what the mapping is, for messages: "front matter", "signal"
+	used map[string]bool
+}
+
+func newFields(p *problems, m *yaml.Node, line int, what string) *fields {
+	if m != nil && m.Kind != yaml.MappingNode {
+		m = nil
+	}
+	return &fields{p: p, m: m, line: line, what: what, used: map[string]bool{}}
+}
+
+// frontFields reads the front matter of n.
+func frontFields(n *Note, p *problems) *fields {
+	var m *yaml.Node
+	line := 1
+	if n.Front != nil {
+		m = n.Front.Node
+		line = n.Front.Line
+	}
+	return newFields(p, m, line, "front matter")
+}
+
+// get returns the value of key, or nil when it is missing or null.
+func (f *fields) get(key string) *yaml.Node {
+	f.used[key] = true
+	if f.m == nil {
+		return nil
+	}
+	for i := 0; i+1 < len(f.m.Content); i += 2 {
+		if f.m.Content[i].Value == key {
+			v := f.m.Content[i+1]
+			if v.Kind == yaml.AliasNode && v.Alias != nil {
+				v = v.Alias
+			}
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+				return nil
+			}
+			return v
+		}
+	}
+	return nil
+}
+
+func (f *fields) missing(key string, required bool) {
+	if required {
+		f.p.addf(f.line, "%s: missing %s", f.what, key)
+	}
+}
+
+// str returns the string value of key.
+func (f *fields) str(key string, required bool) string {
+	v := f.get(key)
+	if v == nil {
+		f.missing(key, required)
+		return ""
+	}
+	if v.Kind != yaml.ScalarNode {
+		f.p.addf(v.Line, "%s: %s must be a string, found %s", f.what, key, nodeKindName(v))
+		return ""
+	}
+	s := strings.TrimSpace(v.Value)
+	if s == "" {
+		f.missing(key, required)
+	}
+	return s
+}
+
+// strs returns the list of strings of key: a YAML list of strings, or one
+// string whose items are separated by commas.
+func (f *fields) strs(key string, required bool) []string {
+	v := f.get(key)
+	if v == nil {
+		f.missing(key, required)
+		return nil
+	}
+	var out []string
+	switch v.Kind {
+	case yaml.ScalarNode:
+		for _, s := range strings.Split(v.Value, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	case yaml.SequenceNode:
+		for _, item := range v.Content {
+			if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
+				f.p.addf(item.Line, "%s: items of %s must be strings, found %s", f.what, key, nodeKindName(item))
+				continue
+			}
+			if s := strings.TrimSpace(item.Value); s != "" {
+				out = append(out, s)
+			}
+		}
+	default:
+		f.p.addf(v.Line, "%s: %s must be a list of strings, found %s", f.what, key, nodeKindName(v))
+		return nil
+	}
+	if len(out) == 0 {
+		f.missing(key, required)
+	}
+	return out
+}
+
+// integer returns the integer value of key and whether it has one.
+func (f *fields) integer(key string, required bool) (int, bool) {
+	v := f.get(key)
+	if v == nil {
+		f.missing(key, required)
+		return 0, false
+	}
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int" {
+		if n, err := strconv.ParseInt(v.Value, 0, 32); err == nil {
+			return int(n), true
+		}
+	}
+	f.p.addf(v.Line, "%s: %s must be an integer, found %s", f.what, key, nodeKindName(v))
+	return 0, false
+}
+
+// boolean returns the boolean value of key, false when missing.
+func (f *fields) boolean(key string) bool {
+	v := f.get(key)
+	if v == nil {
+		return false
+	}
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!bool" {
+		b, err := strconv.ParseBool(strings.ToLower(v.Value))
+		if err == nil {
+			return b
+		}
+	}
+	f.p.addf(v.Line, "%s: %s must be true or false, found %s", f.what, key, nodeKindName(v))
+	return false
+}
+
+// oneOf returns the value of key in lower case, which must be one of
+// allowed.
+func (f *fields) oneOf(key string, required bool, allowed ...string) string {
+	s := strings.ToLower(f.str(key, required))
+	if s != "" && !slices.Contains(allowed, s) {
+		f.p.addf(f.lineOf(key), "%s: %s must be one of %s, found %q", f.what, key, strings.Join(allowed, ", "), s)
+		return ""
+	}
+	return s
+}
+
+// lineOf returns the line of key's value, or the line for missing keys.
+func (f *fields) lineOf(key string) int {
+	if f.m != nil {
+		for i := 0; i+1 < len(f.m.Content); i += 2 {
+			if f.m.Content[i].Value == key {
+				return f.m.Content[i+1].Line
+			}
+		}
+	}
+	return f.line
+}
+
+// unknown reports the keys that were not read, other than Obsidian's own
+// properties, suggesting a known key for a likely typo.
+func (f *fields) unknown() {
+	if f.m == nil {
+		return
+	}
+	var known []string
+	for k := range f.used {
+		known = append(known, k)
+	}
+	slices.Sort(known)
+	for i := 0; i+1 < len(f.m.Content); i += 2 {
+		k := f.m.Content[i]
+		if f.used[k.Value] || (f.what == "front matter" && slices.Contains(obsidianKeys, k.Value)) {
+			continue
+		}
+		if s := nearest(k.Value, known); s != "" {
+			f.p.addf(k.Line, "%s: unknown key %q (did you mean %q?)", f.what, k.Value, s)
+		} else {
+			f.p.addf(k.Line, "%s: unknown key %q (known keys: %s)", f.what, k.Value, strings.Join(known, ", "))
+		}
+	}
+}
+
+// nearest returns the candidate closest to s by edit distance, if it is
+// close enough to be a plausible typo.
+func nearest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
