@@ -258,10 +258,22 @@ func (c *compiler) nullUnmapped(x Expr) Expr {
 
 // match reports whether the event document passes the filter.
 func (f *filterPlan) match(ctx *evalCtx) bool {
-	if f.catField != nil && !anyValue(ctx.category(f.catField), f) {
+	if f.catField != nil && !f.categoryMatches(ctx.category(f.catField)) {
 		return false
 	}
 	return f.always || f.cond(ctx)
+}
+
+// categoryMatches is anyValue(v, f) written out: it runs for every term of
+// every query on every event.
+func (f *filterPlan) categoryMatches(v *event.Value) bool {
+	if v == nil {
+		return false
+	}
+	if s, ok := v.Str(); ok && !f.foldCategory {
+		return s == f.category
+	}
+	return anyValue(v, f)
 }
 
 // category returns the event's category value, looked up once per event

@@ -303,6 +303,7 @@ type seqRun struct {
 	pendHead int
 	keys     keyScratch
 	keep     *keeper
+	atStage  []int // partials waiting in each stage's slots, to skip key work for stages nobody waits on
 	now      int64
 }
 
@@ -313,7 +314,8 @@ type missEntry struct {
 }
 
 func newSeqRun(p *sequencePlan, maxPartials int, stats *RunStats, deliver func(*Result)) *seqRun {
-	r := &seqRun{plan: p, cap: maxPartials, stats: stats, deliver: deliver, byKey: map[string]*slots{}}
+	r := &seqRun{plan: p, cap: maxPartials, stats: stats, deliver: deliver, byKey: map[string]*slots{},
+		atStage: make([]int, len(p.stages))}
 	r.miss = make([]map[string]*missHist, len(p.stages))
 	for i, s := range p.stages {
 		if s.missing {
@@ -346,7 +348,7 @@ func (r *seqRun) push(ev *event.Event, ts int64, ctx *evalCtx) {
 	// itself.
 	for si := plan.lastPos; si >= plan.firstPos; si-- {
 		s := plan.stages[si]
-		if s.missing || !s.filter.match(ctx) {
+		if s.missing || (si > plan.firstPos && r.atStage[plan.prevPos[si]] == 0) || !s.filter.match(ctx) {
 			continue
 		}
 		keys := eventKeys(s.keys, ctx, &r.keys)
@@ -366,6 +368,7 @@ func (r *seqRun) push(ev *event.Event, ts int64, ctx *evalCtx) {
 					if p != nil {
 						r.kill(p)
 						sl.at[i] = nil
+						r.atStage[i]--
 					}
 				}
 				delete(r.byKey, string(k.id))
@@ -413,6 +416,7 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 	}
 	p := sl.at[prev]
 	sl.at[prev] = nil
+	r.atStage[prev]--
 	sl.n--
 	if plan.maxSpan > 0 && ts-p.start > plan.maxSpan {
 		r.kill(p)
@@ -447,9 +451,11 @@ func (r *seqRun) place(si int, p *partial) {
 	if old := sl.at[si]; old != nil {
 		r.kill(old)
 		sl.n--
+		r.atStage[si]--
 	}
 	sl.at[si] = p
 	sl.n++
+	r.atStage[si]++
 }
 
 // track registers a new partial as live, enforcing the cap.
@@ -497,6 +503,7 @@ func (r *seqRun) removeFromSlots(p *partial) {
 	if sl := r.byKey[p.key.id]; sl != nil && sl.at[p.stage] == p {
 		sl.at[p.stage] = nil
 		sl.n--
+		r.atStage[p.stage]--
 		r.dropIfEmpty(p.key.id, sl)
 	}
 }
