@@ -13,23 +13,31 @@ import (
 )
 
 // WriteText renders the report as a table for people, followed by the
-// details of every failure, known gap and near miss.
-func (rep *Report) WriteText(w io.Writer) error {
+// details of every failure (with its near misses) and known gap; verbose
+// adds the near misses of known gaps.
+func (rep *Report) WriteText(w io.Writer, verbose bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "STATUS\tKIND\tTEST\tEVENTS\tSIGNALS\tRULES\t")
 	for _, t := range rep.Tests {
-		found, total := 0, 0
+		found, total, optional := 0, 0, 0
 		for _, s := range t.Signals {
-			if !s.Optional {
-				total++
+			if s.Optional {
 				if s.Matches > 0 {
-					found++
+					optional++
 				}
+				continue
+			}
+			total++
+			if s.Matches > 0 {
+				found++
 			}
 		}
 		signals := "-"
 		if total > 0 {
 			signals = fmt.Sprintf("%d/%d", found, total)
+		}
+		if optional > 0 {
+			signals += fmt.Sprintf(" +%d optional", optional)
 		}
 		name := t.Name
 		if t.Authored {
@@ -41,7 +49,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 		return err
 	}
 	for _, t := range rep.Tests {
-		writeDetails(w, t)
+		writeDetails(w, t, verbose)
 	}
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -80,10 +88,10 @@ func expectationSummary(t *TestResult) string {
 	return strings.Join(parts, ", ")
 }
 
-func writeDetails(w io.Writer, t *TestResult) {
+func writeDetails(w io.Writer, t *TestResult, verbose bool) {
 	interesting := t.Status != Pass || len(t.Problems) > 0
 	for _, e := range t.Expectations {
-		if e.NearMiss != nil || e.Status == KnownGap {
+		if e.Status == KnownGap || (e.NearMiss != nil && e.Status == Fail) {
 			interesting = true
 		}
 	}
@@ -120,7 +128,7 @@ func writeDetails(w io.Writer, t *TestResult) {
 		case e.Status == Fail:
 			fmt.Fprintf(w, "  %s (%s) did not fire\n", e.RuleName, e.Rule)
 		}
-		if e.NearMiss != nil {
+		if e.NearMiss != nil && (e.Status == Fail || verbose) {
 			writeNearMiss(w, e.NearMiss)
 		}
 	}
@@ -199,7 +207,7 @@ func (rep *Report) WriteJUnit(w io.Writer) error {
 			order = append(order, t.Kind)
 		}
 		var details strings.Builder
-		writeDetails(&details, t)
+		writeDetails(&details, t, true)
 		c := junitCase{Name: t.Name + " [" + t.ID + "]", ClassName: s.Name, SystemOut: details.String()}
 		switch t.Status {
 		case Fail:

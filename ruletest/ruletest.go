@@ -8,6 +8,7 @@ package ruletest
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -174,6 +175,9 @@ type telemetryRun struct {
 func (r *Runner) replay(refs []vault.TelemetryRef) (*telemetryRun, error) {
 	var paths []string
 	for _, t := range refs {
+		if err := r.checkFormat(t); err != nil {
+			return nil, err
+		}
 		paths = append(paths, t.Path)
 	}
 	st, err := stream.OpenFS(r.v.FS, paths, ingest.Options{}, stream.Order{TimestampField: r.opts.TimestampField})
@@ -196,6 +200,34 @@ func (r *Runner) replay(refs []vault.TelemetryRef) (*telemetryRun, error) {
 		tr.problems = append(tr.problems, fmt.Sprintf("%d events out of time order beyond the merge window", late))
 	}
 	return tr, nil
+}
+
+// checkFormat verifies a telemetry file's declared format against what its
+// content says it is (readers choose by content, so a wrong declaration
+// would otherwise go unnoticed).
+func (r *Runner) checkFormat(t vault.TelemetryRef) error {
+	if t.Format == "" {
+		return nil
+	}
+	f, err := r.v.FS.Open(t.Path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return fmt.Errorf("%s: %w", t.Path, err)
+	}
+	got := ingest.Sniff(head[:n]).String()
+	want := strings.ToLower(t.Format)
+	if want == "json" && got == "ndjson" {
+		got = "json" // one document per line is JSON too
+	}
+	if got != want {
+		return fmt.Errorf("%s: declared format %s, but its content is %s", t.Path, t.Format, got)
+	}
+	return nil
 }
 
 func (r *Runner) runAtomic(t *vault.AtomicTest) *TestResult {

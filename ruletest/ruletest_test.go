@@ -162,7 +162,7 @@ func TestRun(t *testing.T) {
 	}
 
 	var text, junit, js bytes.Buffer
-	if err := rep.WriteText(&text); err != nil {
+	if err := rep.WriteText(&text, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"fails: process.name : \"powershell.exe\"   [process.name=\"cmd.exe\"]", "known gap: Rule r-never (r-never) misses this test: the test runs cmd.exe, not PowerShell", "3 tests: 1 passed, 2 failed"} {

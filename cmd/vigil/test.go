@@ -22,6 +22,7 @@ func newTestCmd() *cobra.Command {
 		junit   string
 		nearest int
 		noSave  bool
+		verbose bool
 	)
 	cmd := &cobra.Command{
 		Use:   "test [DIR]",
@@ -66,7 +67,7 @@ are stored for 'vigil vault show'. The exit status is 1 when a test fails.`,
 			if asJSON {
 				err = rep.WriteJSON(out)
 			} else {
-				err = rep.WriteText(out)
+				err = rep.WriteText(out, verbose)
 			}
 			if err != nil {
 				return err
@@ -95,6 +96,7 @@ are stored for 'vigil vault show'. The exit status is 1 when a test fails.`,
 	cmd.Flags().StringVar(&junit, "junit", "", "also write the report as JUnit XML to this file")
 	cmd.Flags().IntVar(&nearest, "nearest", 2, "near misses: closest events to show per term of a rule that did not fire")
 	cmd.Flags().BoolVar(&noSave, "no-save", false, "do not store the verdicts for 'vigil vault show'")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also show the nearest events for known gaps")
 	return cmd
 }
 
