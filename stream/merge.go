@@ -15,7 +15,7 @@ import (
 
 // DefaultWindow is the default reorder window per input: how far (in
 // events) an input may be out of order and still be merged exactly.
-const DefaultWindow = 4096
+const DefaultWindow = 1 << 16
 
 // Source yields events, roughly in time order, until io.EOF.
 type Source interface {

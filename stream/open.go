@@ -9,8 +9,9 @@ import (
 )
 
 // maxBuffered bounds the events Open's merger holds across all inputs when
-// no window is given.
-const maxBuffered = 1 << 18
+// no window is given: a million events, about 1 to 2 GB with their raw
+// text; each input gets an equal share, at most DefaultWindow.
+const maxBuffered = 1 << 20
 
 // Stream is the ordered event stream of a list of inputs: one ingest
 // reader per file, merged by timestamp.

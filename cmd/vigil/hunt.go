@@ -109,7 +109,8 @@ func runHunt(rules []*hunt.Rule, inputs []string, opts huntOptions, stdin io.Rea
 	if opts.output != "table" && opts.output != "ndjson" && opts.output != "json" {
 		return fmt.Errorf("hunt: unknown output format %q (want table, ndjson or json)", opts.output)
 	}
-	fields := event.NewFieldSet("host.name", "@timestamp")
+	fields := event.NewFieldSet("host.name", "@timestamp", "process.command_line", "registry.path",
+		"powershell.file.script_block_text", "file.path", "process.name") // for the alert table
 	for _, r := range rules {
 		for _, f := range r.Query.Needs() {
 			fields.Add(f)
@@ -197,6 +198,7 @@ var (
 	pProcessName = event.MustPath("process.name")
 	pRegistry    = event.MustPath("registry.path")
 	pFilePath    = event.MustPath("file.path")
+	pScriptBlock = event.MustPath("powershell.file.script_block_text")
 )
 
 // alertWhat summarises the first event of an alert in a few words.
@@ -205,7 +207,7 @@ func alertWhat(a *hunt.Alert) string {
 		if e == nil {
 			continue
 		}
-		for _, p := range []event.Path{pCommandLine, pRegistry, pFilePath, pProcessName} {
+		for _, p := range []event.Path{pCommandLine, pRegistry, pScriptBlock, pFilePath, pProcessName} {
 			if s, ok := e.Doc.Get(p).Text(); ok && s != "" {
 				s = strings.Join(strings.Fields(s), " ")
 				if len(s) > 90 {
@@ -221,12 +223,7 @@ func alertWhat(a *hunt.Alert) string {
 
 func writeHuntSummary(w io.Writer, s hunt.Summary, st *stream.Stream) {
 	is := st.IngestStats()
-	for _, p := range is.Problems {
-		fmt.Fprintf(w, "vigil hunt: skipped %s\n", p)
-	}
-	if more := is.ProblemCount - len(is.Problems); more > 0 {
-		fmt.Fprintf(w, "vigil hunt: ... and %d more problems\n", more)
-	}
+	reportProblems(w, "hunt", is)
 	fmt.Fprintf(w, "\n%d alerts from %d events in %d inputs (%d records and %d inputs skipped)\n",
 		s.Total, is.Events, is.Files, is.Skipped, is.FilesSkipped)
 	if late := st.Stats().Late; late > 0 {

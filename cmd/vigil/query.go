@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -149,12 +150,7 @@ func printWarnings(stderr io.Writer, name string, w eql.ErrorList) {
 // that a user should know about.
 func reportStream(stderr io.Writer, cmd string, st *stream.Stream, rs eql.RunStats) {
 	is := st.IngestStats()
-	for _, p := range is.Problems {
-		fmt.Fprintf(stderr, "vigil %s: skipped %s\n", cmd, p)
-	}
-	if more := is.ProblemCount - len(is.Problems); more > 0 {
-		fmt.Fprintf(stderr, "vigil %s: ... and %d more problems\n", cmd, more)
-	}
+	reportProblems(stderr, cmd, is)
 	ms := st.Stats()
 	fmt.Fprintf(stderr, "vigil %s: %d events from %d inputs, %d results; %d records and %d inputs skipped",
 		cmd, is.Events, is.Files, rs.Results, is.Skipped, is.FilesSkipped)
@@ -168,6 +164,33 @@ func reportStream(stderr io.Writer, cmd string, st *stream.Stream, rs eql.RunSta
 		fmt.Fprintf(stderr, "; %d partial sequences dropped at the --max-partials cap", rs.DroppedPartials)
 	}
 	fmt.Fprintln(stderr)
+}
+
+// reportProblems lists the records and inputs that were skipped. Files that
+// are not telemetry at all (notes and metadata beside the logs in a
+// directory) are summed up in one line.
+func reportProblems(stderr io.Writer, cmd string, is ingest.Stats) {
+	var notTelemetry []string
+	listed := 0
+	for _, p := range is.Problems {
+		if strings.HasPrefix(p.Msg, "unrecognised content") {
+			notTelemetry = append(notTelemetry, p.Source)
+			continue
+		}
+		fmt.Fprintf(stderr, "vigil %s: skipped %s\n", cmd, p)
+		listed++
+	}
+	if n := len(notTelemetry); n > 0 {
+		eg := notTelemetry[:min(n, 3)]
+		fmt.Fprintf(stderr, "vigil %s: %d files are not telemetry and were skipped (%s", cmd, n, strings.Join(eg, ", "))
+		if n > len(eg) {
+			fmt.Fprint(stderr, ", ...")
+		}
+		fmt.Fprintln(stderr, ")")
+	}
+	if more := is.ProblemCount - len(is.Problems); more > 0 {
+		fmt.Fprintf(stderr, "vigil %s: ... and %d more problems\n", cmd, more)
+	}
 }
 
 // appendResult renders a result as one JSON object: the event of an event
