@@ -39,9 +39,9 @@ func TestHuntCorpus(t *testing.T) {
 	hosts := map[string]int{}
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		var a struct {
-			Rule struct{ ID string } `json:"rule"`
-			Host struct{ Name string } `json:"host"`
-			Events []json.RawMessage `json:"events"`
+			Rule   struct{ ID string }   `json:"rule"`
+			Host   struct{ Name string } `json:"host"`
+			Events []json.RawMessage     `json:"events"`
 		}
 		if err := json.Unmarshal([]byte(line), &a); err != nil {
 			t.Fatalf("alert is not JSON: %v\n%s", err, line)
