@@ -22,17 +22,17 @@ func SplitCommandLine(cmd string) []string {
 			cmd = cmd[1:]
 			continue
 		}
-		var arg string
-		arg, cmd = nextArg(cmd)
-		args = append(args, arg)
+		var arg []byte
+		arg, cmd = appendArg(nil, cmd)
+		args = append(args, string(arg))
 	}
 	return args
 }
 
-// nextArg reads one argument from cmd and returns it with the rest of the
-// line after the separator that ended it.
-func nextArg(cmd string) (arg, rest string) {
-	var b []byte
+// appendArg appends the argument at the start of cmd, unquoted, to dst and
+// returns it with the rest of the line after the separator that ended it.
+func appendArg(dst []byte, cmd string) ([]byte, string) {
+	b := dst
 	inQuote := false
 	slashes := 0
 	appendSlashes := func(n int) {
@@ -46,7 +46,7 @@ func nextArg(cmd string) (arg, rest string) {
 		case ' ', '\t':
 			if !inQuote {
 				appendSlashes(slashes)
-				return string(b), cmd[i+1:]
+				return b, cmd[i+1:]
 			}
 		case '"':
 			appendSlashes(slashes / 2)
@@ -70,7 +70,7 @@ func nextArg(cmd string) (arg, rest string) {
 		b = append(b, c)
 	}
 	appendSlashes(slashes)
-	return string(b), ""
+	return b, ""
 }
 
 // SplitCommandLineNaive splits a command line the way the Security

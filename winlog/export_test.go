@@ -6,6 +6,7 @@ import "github.com/vigil-sec/vigil/event"
 var (
 	CompareGolden = compareGolden
 	GoldenDir     = goldenDir
+	StartRate     = startRate
 )
 
 func mustPath(s string) event.Path { return event.MustPath(s) }

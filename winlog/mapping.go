@@ -31,6 +31,61 @@ type input struct {
 	noTimestamp    bool
 }
 
+// Fields of the base event and of the additions.
+var (
+	fTimestamp               = mkpath("@timestamp")
+	fEventCode               = mkpath("event.code")
+	fEventKind               = mkpath("event.kind")
+	fEventProvider           = mkpath("event.provider")
+	fEventAction             = mkpath("event.action")
+	fEventOutcome            = mkpath("event.outcome")
+	fEventModule             = mkpath("event.module")
+	fEventCategory           = mkpath("event.category")
+	fEventType               = mkpath("event.type")
+	fEventCreated            = mkpath("event.created")
+	fEventDataset            = mkpath("event.dataset")
+	fEventSequence           = mkpath("event.sequence")
+	fHostName                = mkpath("host.name")
+	fHostID                  = mkpath("host.id")
+	fHostOSType              = mkpath("host.os.type")
+	fHostOSFamily            = mkpath("host.os.family")
+	fHostOSPlatform          = mkpath("host.os.platform")
+	fLogLevel                = mkpath("log.level")
+	fMessage                 = mkpath("message")
+	fECSVersion              = mkpath("ecs.version")
+	fDataStreamType          = mkpath("data_stream.type")
+	fDataStreamDataset       = mkpath("data_stream.dataset")
+	fDataStreamNamespace     = mkpath("data_stream.namespace")
+	fWinlogChannel           = mkpath("winlog.channel")
+	fWinlogComputerName      = mkpath("winlog.computer_name")
+	fWinlogEventData         = mkpath("winlog.event_data")
+	fWinlogEventID           = mkpath("winlog.event_id")
+	fWinlogKeywords          = mkpath("winlog.keywords")
+	fWinlogOpcode            = mkpath("winlog.opcode")
+	fWinlogProcessPID        = mkpath("winlog.process.pid")
+	fWinlogThreadID          = mkpath("winlog.process.thread.id")
+	fWinlogProviderGUID      = mkpath("winlog.provider_guid")
+	fWinlogProviderName      = mkpath("winlog.provider_name")
+	fWinlogRecordID          = mkpath("winlog.record_id")
+	fWinlogTimeCreated       = mkpath("winlog.time_created")
+	fWinlogTask              = mkpath("winlog.task")
+	fWinlogLevel             = mkpath("winlog.level")
+	fWinlogActivityID        = mkpath("winlog.activity_id")
+	fWinlogRelatedActivityID = mkpath("winlog.related_activity_id")
+	fWinlogUserIdentifier    = mkpath("winlog.user.identifier")
+	fWinlogUserDomain        = mkpath("winlog.user.domain")
+	fWinlogUserName          = mkpath("winlog.user.name")
+	fWinlogUserType          = mkpath("winlog.user.type")
+	fWinlogUserData          = mkpath("winlog.user_data")
+	fWinlogVersion           = mkpath("winlog.version")
+
+	kXMLName = intern("xml_name")
+)
+
+// docNodes is the number of nodes ToECS keeps on its stack, enough for
+// nearly every event; bigger ones move to the heap as they grow.
+const docNodes = 160
+
 // ToECS maps r to the ECS document that Winlogbeat and the ingest pipeline
 // of its module (sysmon, security or powershell, chosen by channel as the
 // routing pipeline does) would index, plus Vigil's documented additions:
@@ -41,57 +96,123 @@ func ToECS(r *Record) event.Value {
 }
 
 func mapInput(in *input) event.Value {
-	d, raw := baseEvent(in)
+	var store [docNodes]node
+	sb := strBuf{b: make([]byte, 0, 128)}
+	// Built here rather than by a constructor: assignments through a
+	// pointer would move store and sb to the heap.
+	d := doc{nodes: store[:1], sb: &sb}
+	d.nodes[root].kind = event.KindObject
+	var rawStore [32]rawPair
+	d.mapRecord(in, rawStore[:0])
+	v, _ := d.value(nil)
+	return v
+}
+
+// A Mapper maps records to ECS documents as ToECS does, keeping its
+// scratch memory from one record to the next. With Reuse set it keeps the
+// memory of the documents too: mapping then allocates nothing once its
+// buffers have grown, and each document is valid only until the next
+// call (keep one with event.Value.Clone), as with event.Decoder's Reuse.
+// A Mapper is not safe for concurrent use; the zero Mapper is ready.
+type Mapper struct {
+	// Reuse makes documents live in the Mapper's own buffers, valid until
+	// the next call.
+	Reuse bool
+
+	nodes  []node
+	sb     strBuf
+	fields []event.Field
+	raw    []rawPair
+}
+
+// ToECS maps r as the function ToECS does.
+func (m *Mapper) ToECS(r *Record) event.Value {
+	if m.nodes == nil {
+		m.nodes = make([]node, 0, docNodes)
+	}
+	clear(m.nodes) // the nodes of the previous record
+	if m.Reuse {
+		m.sb.b = m.sb.b[:0]
+	} else {
+		m.sb.b = make([]byte, 0, 128)
+	}
+	d := doc{nodes: m.nodes[:1], sb: &m.sb}
+	d.nodes[root].kind = event.KindObject
+	raw := d.mapRecord(&input{rec: r}, m.raw[:0])
+	clear(raw)
+	m.raw = raw[:0]
+	var v event.Value
+	if m.Reuse {
+		v, m.fields = d.value(m.fields)
+	} else {
+		v, _ = d.value(nil)
+	}
+	m.nodes = d.nodes
+	return v
+}
+
+// mapRecord builds the document of in in the empty document d, using raw
+// for the base event data pairs, and returns raw.
+func (d *doc) mapRecord(in *input, raw []rawPair) []rawPair {
+	raw = d.baseEvent(in, raw)
 	module := ""
 	switch channel, provider := in.rec.Channel, in.rec.Provider; {
 	case channel == channelSysmon:
 		module = "sysmon"
-		mapSysmon(d)
+		d.mapSysmon(in.rec)
 	case channel == channelSecurity && (provider == providerEventlog || provider == providerSecurity):
 		module = "security"
-		mapSecurity(d)
+		d.mapSecurity()
 	case channel == channelPowerShell:
 		module = "powershell"
-		mapPowerShell(d)
+		d.mapPowerShell()
 	case channel == channelPowerShellOp:
 		module = "powershell_operational"
-		mapPowerShellOperational(d)
+		d.mapPowerShellOperational()
 	}
-	keepRawEventData(d, raw)
-	enrich(d, in.rec, module)
-	return d.value()
+	d.keepRawEventData(raw)
+	d.enrich(in.rec, module)
+	return raw
+}
+
+// rawPair is an event data pair of the base event, with the sym of its
+// name (0 for a name with a dot).
+type rawPair struct {
+	name, value string
+	sym         sym
+	dotted      bool
 }
 
 // keepRawEventData puts back every base event_data value that the module
 // pipeline removed or renamed, so Sigma rules can still use the raw
 // Windows field names. Values the pipeline changed in place keep the
 // pipeline's form, which is what the golden documents hold.
-func keepRawEventData(d *obj, raw []Data) {
+func (d *doc) keepRawEventData(raw []rawPair) {
 	if len(raw) == 0 {
 		return
 	}
-	ed, _ := d.get("winlog.event_data").(*obj)
-	if ed == nil {
-		ed = newObj()
+	ed := d.get(fWinlogEventData)
+	if ed == 0 || d.nodes[ed].kind != event.KindObject {
+		ed = d.setObj(fWinlogEventData)
 	}
 	for _, kv := range raw {
-		if ed.index(kv.Name) < 0 && !strings.Contains(kv.Name, ".") {
-			ed.keys = append(ed.keys, kv.Name)
-			ed.vals = append(ed.vals, kv.Value)
+		if !kv.dotted && d.findSym(ed, kv.sym, kv.name) == 0 {
+			d.setStrAt(d.appendChild(ed, kv.sym, kv.name), kv.value)
 		}
 	}
-	d.set("winlog.event_data", ed)
 }
 
 // enrich adds the fields Winlogbeat and the Elastic Agent take from the
 // collecting host or their configuration, which rules rely on.
-func enrich(d *obj, r *Record, module string) {
-	d.set("ecs.version", ECSVersion)
-	d.set("host.os.type", "windows")
-	d.set("host.os.family", "windows")
-	d.set("host.os.platform", "windows")
+func (d *doc) enrich(r *Record, module string) {
+	d.setStrIn(d.objIn(root, fECSVersion.s[0]), fECSVersion.leaf(), ECSVersion)
+	host := d.objIn(root, fHostOSType.s[0])
+	os := d.objIn(host, fHostOSType.s[1])
+	d.setStrIn(os, fHostOSType.leaf(), "windows")
+	d.setStrIn(os, fHostOSFamily.leaf(), "windows")
+	d.setStrIn(os, fHostOSPlatform.leaf(), "windows")
 	if r.Computer != "" {
-		d.set("host.id", strings.ToLower(r.Computer))
+		d.setStrIn(host, fHostID.leaf(), d.lower(r.Computer))
 	}
 	dataset := "winlog.winlog"
 	switch module {
@@ -104,110 +225,88 @@ func enrich(d *obj, r *Record, module string) {
 	case "powershell_operational":
 		dataset = "windows.powershell_operational"
 	}
-	d.set("data_stream.type", "logs")
-	d.set("data_stream.dataset", dataset)
-	d.set("data_stream.namespace", "default")
-	d.set("event.dataset", dataset)
+	ds := d.objIn(root, fDataStreamType.s[0])
+	d.setStrIn(ds, fDataStreamType.leaf(), "logs")
+	d.setStrIn(ds, fDataStreamDataset.leaf(), dataset)
+	d.setStrIn(ds, fDataStreamNamespace.leaf(), "default")
+	d.setStrIn(d.objIn(root, fEventDataset.s[0]), fEventDataset.leaf(), dataset)
 }
 
-// baseEvent builds Winlogbeat's event for r (Record.ToEvent in Winlogbeat)
-// and returns it with the event data pairs it holds, for
-// keepRawEventData.
-func baseEvent(in *input) (*obj, []Data) {
+// baseEvent builds Winlogbeat's event for in (Record.ToEvent in
+// Winlogbeat) in the empty document and appends the event data pairs it
+// holds to raw, for keepRawEventData. Each field is new, so they are
+// added under their objects without lookups.
+func (d *doc) baseEvent(in *input, raw []rawPair) []rawPair {
 	r := in.rec
-	d := newObj()
 	if !in.noTimestamp {
-		d.set("@timestamp", event.FormatTimeNanos(r.TimeCreated))
+		d.addStr(root, fTimestamp.leaf(), d.timeNanos(r.TimeCreated))
 	}
-	d.set("event.code", strconv.FormatUint(uint64(r.EventID), 10))
-	d.set("event.kind", "event")
+	code := d.itoa(int64(r.EventID))
+	ev := d.addObj(root, fEventCode.s[0])
+	d.addStr(ev, fEventCode.leaf(), code)
+	d.addStr(ev, fEventKind.leaf(), "event")
 	if r.Provider != "" {
-		d.set("event.provider", r.Provider)
+		d.addStr(ev, fEventProvider.leaf(), r.Provider)
 	}
 	task := taskName(r)
 	if task != "" {
-		d.set("event.action", task)
+		d.addStr(ev, fEventAction.leaf(), task)
 	}
-	keywords := keywordList(r)
 	switch {
-	case r.Keywords&keywordAuditSuccess != 0 || contains(keywords, "Audit Success"):
-		d.set("event.outcome", "success")
-	case r.Keywords&keywordAuditFailure != 0 || contains(keywords, "Audit Failure"):
-		d.set("event.outcome", "failure")
+	case r.Keywords&keywordAuditSuccess != 0 || hasKeyword(r, "Audit Success"):
+		d.addStr(ev, fEventOutcome.leaf(), "success")
+	case r.Keywords&keywordAuditFailure != 0 || hasKeyword(r, "Audit Failure"):
+		d.addStr(ev, fEventOutcome.leaf(), "failure")
 	}
 	if r.Computer != "" {
-		d.set("host.name", r.Computer)
+		d.addStr(d.addObj(root, fHostName.s[0]), fHostName.leaf(), r.Computer)
 	}
-	if level := levelName(r); level != "" {
-		d.set("log.level", level)
+	if level := d.levelName(r); level != "" {
+		d.addStr(d.addObj(root, fLogLevel.s[0]), fLogLevel.leaf(), level)
 	}
 	if r.Rendering != nil && r.Rendering.Message != "" {
-		d.set("message", normalizeNewlines(r.Rendering.Message))
+		d.addStr(root, fMessage.leaf(), d.replace(r.Rendering.Message, "\r\n", "\n"))
 	}
+	w := d.addObj(root, fWinlogChannel.s[0])
 	if r.Channel != "" {
-		d.set("winlog.channel", r.Channel)
+		d.addStr(w, fWinlogChannel.leaf(), r.Channel)
 	}
 	if r.Computer != "" {
-		d.set("winlog.computer_name", r.Computer)
+		d.addStr(w, fWinlogComputerName.leaf(), r.Computer)
 	}
-
-	// Event data: the pairs in order, empty values dropped, unnamed ones
-	// numbered, the first of duplicate names kept.
-	var pairs []Data
-	render := r.Provider == providerSecurity
-	for i, kv := range r.EventData {
-		name := kv.Name
-		if name == "" || name == "Data" {
-			name = "param" + strconv.Itoa(i+1)
-		}
-		v := normalizeNewlines(kv.Value)
-		if render {
-			v = renderInsertions(v)
-		}
-		if v == "" || hasPair(pairs, name) {
-			continue
-		}
-		pairs = append(pairs, Data{Name: name, Value: v})
-	}
-	if len(pairs) > 0 {
-		ed := newObj()
-		for _, kv := range pairs {
-			ed.set(kv.Name, kv.Value)
-		}
-		d.set("winlog.event_data", ed)
-	}
-	d.set("winlog.event_id", strconv.FormatUint(uint64(r.EventID), 10))
-	if len(keywords) > 0 {
-		d.set("winlog.keywords", keywords)
-	}
+	raw = d.eventDataPairs(r, w, raw)
+	d.addStr(w, fWinlogEventID.leaf(), code)
+	d.addKeywords(r, w)
 	if op := opcodeName(r); op != "" {
-		d.set("winlog.opcode", op)
+		d.addStr(w, fWinlogOpcode.leaf(), op)
 	}
 	if r.ProcessID != 0 || r.ThreadID != 0 {
-		d.set("winlog.process.pid", int64(r.ProcessID))
-		d.set("winlog.process.thread.id", int64(r.ThreadID))
+		p := d.addObj(w, fWinlogProcessPID.s[1])
+		d.addInt(p, fWinlogProcessPID.leaf(), int64(r.ProcessID))
+		d.addInt(d.addObj(p, fWinlogThreadID.s[2]), fWinlogThreadID.leaf(), int64(r.ThreadID))
 	}
 	if r.ProviderGUID != "" {
-		d.set("winlog.provider_guid", r.ProviderGUID)
+		d.addStr(w, fWinlogProviderGUID.leaf(), r.ProviderGUID)
 	}
 	if r.Provider != "" {
-		d.set("winlog.provider_name", r.Provider)
+		d.addStr(w, fWinlogProviderName.leaf(), r.Provider)
 	}
-	d.set("winlog.record_id", int64(r.RecordID))
+	d.addInt(w, fWinlogRecordID.leaf(), int64(r.RecordID))
 	if in.hasTimeCreated {
-		d.set("winlog.time_created", in.timeCreated)
+		d.addStr(w, fWinlogTimeCreated.leaf(), in.timeCreated)
 	}
 	if task != "" {
-		d.set("winlog.task", task)
+		d.addStr(w, fWinlogTask.leaf(), task)
 	}
 	if r.ActivityID != "" {
-		d.set("winlog.activity_id", r.ActivityID)
+		d.addStr(w, fWinlogActivityID.leaf(), r.ActivityID)
 	}
 	if r.RelatedActivityID != "" {
-		d.set("winlog.related_activity_id", r.RelatedActivityID)
+		d.addStr(w, fWinlogRelatedActivityID.leaf(), r.RelatedActivityID)
 	}
 	if r.UserID != "" {
-		d.set("winlog.user.identifier", r.UserID)
+		u := d.addObj(w, fWinlogUserIdentifier.s[1])
+		d.addStr(u, fWinlogUserIdentifier.leaf(), r.UserID)
 		acct := in.account
 		if acct == nil {
 			if wk, ok := wellKnownSIDs[r.UserID]; ok {
@@ -216,68 +315,157 @@ func baseEvent(in *input) (*obj, []Data) {
 		}
 		if acct != nil {
 			if acct.Domain != "" {
-				d.set("winlog.user.domain", acct.Domain)
+				d.addStr(u, fWinlogUserDomain.leaf(), acct.Domain)
 			}
 			if acct.Name != "" {
-				d.set("winlog.user.name", acct.Name)
+				d.addStr(u, fWinlogUserName.leaf(), acct.Name)
 			}
 			if acct.Type != "" {
-				d.set("winlog.user.type", acct.Type)
+				d.addStr(u, fWinlogUserType.leaf(), acct.Type)
 			}
 		}
 	}
 	if r.UserData != nil {
-		ud := newObj()
-		for _, kv := range r.UserData.Pairs {
-			v := normalizeNewlines(kv.Value)
-			if render {
-				v = renderInsertions(v)
-			}
-			if v == "" || kv.Name == "" || ud.has(kv.Name) {
-				continue
-			}
-			ud.set(kv.Name, v)
-		}
-		// An element without values (1100's <ServiceShutdown/>) gives no
-		// user_data at all.
-		if ud.size() > 0 && r.UserData.Name != "" {
-			ud.set("xml_name", r.UserData.Name)
-		}
-		if ud.size() > 0 {
-			d.set("winlog.user_data", ud)
-		}
+		d.userData(r.UserData, w, r.Provider == providerSecurity)
 	}
 	if r.Version != 0 {
-		d.set("winlog.version", int64(r.Version))
+		d.addInt(w, fWinlogVersion.leaf(), int64(r.Version))
 	}
-	return d, pairs
+	return raw
 }
 
-func hasPair(pairs []Data, name string) bool {
-	for _, p := range pairs {
-		if p.Name == name {
-			return true
+// eventDataPairs adds winlog.event_data under w: the pairs in order, empty
+// values dropped, unnamed ones numbered, the first of duplicate names
+// kept, with Winlogbeat's rendering of the values. It appends the pairs
+// to raw. While no name has a dot, the event_data object has exactly the
+// names kept so far.
+func (d *doc) eventDataPairs(r *Record, w int32, raw []rawPair) []rawPair {
+	render := r.Provider == providerSecurity
+	ed := int32(0)
+	dotted := false
+	for i, kv := range r.EventData {
+		name := kv.Name
+		if name == "" || name == "Data" {
+			name = d.paramName(i + 1)
 		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+		v := d.eventText(kv.Value, render)
+		if v == "" {
+			continue
 		}
+		if ed == 0 {
+			ed = d.addObj(w, fWinlogEventData.leaf())
+		}
+		if strings.IndexByte(name, '.') >= 0 {
+			if hasPair(raw, name) {
+				continue
+			}
+			dotted = true
+			raw = append(raw, rawPair{name: name, value: v, dotted: true})
+			d.setStrAt(d.slotDyn(ed, name), v)
+			continue
+		}
+		s := symOf(name)
+		if dotted {
+			if hasPair(raw, name) {
+				continue
+			}
+			raw = append(raw, rawPair{name: name, value: v, sym: s})
+			d.setStrAt(d.slotDyn(ed, name), v)
+			continue
+		}
+		if d.findSym(ed, s, name) != 0 {
+			continue
+		}
+		raw = append(raw, rawPair{name: name, value: v, sym: s})
+		d.setStrAt(d.appendChild(ed, s, name), v)
 	}
-	return false
+	return raw
 }
 
-// normalizeNewlines turns CRLF into LF, as Winlogbeat does for messages
-// and event data.
-func normalizeNewlines(s string) string {
-	if strings.Contains(s, "\r\n") {
-		return strings.ReplaceAll(s, "\r\n", "\n")
+// userData adds winlog.user_data under w: the pairs with a name and a
+// value, the first of duplicate names kept, and xml_name. An element
+// without values (1100's <ServiceShutdown/>) gives no user_data at all.
+func (d *doc) userData(u *UserData, w int32, render bool) {
+	ud := int32(0)
+	for _, kv := range u.Pairs {
+		v := d.eventText(kv.Value, render)
+		if v == "" || kv.Name == "" {
+			continue
+		}
+		if ud == 0 {
+			ud = d.addObj(w, fWinlogUserData.leaf())
+		} else if d.getDyn(ud, kv.Name) != 0 {
+			continue
+		}
+		d.setStrAt(d.slotDyn(ud, kv.Name), v)
+	}
+	if ud != 0 && u.Name != "" {
+		d.setStrIn(ud, kXMLName, u.Name)
+	}
+}
+
+// paramNames are the names of unnamed event data.
+var paramNames = func() (s [64]string) {
+	for i := range s {
+		s[i] = "param" + strconv.Itoa(i)
 	}
 	return s
+}()
+
+// paramName returns "param<n>".
+func (d *doc) paramName(n int) string {
+	if n < len(paramNames) {
+		return paramNames[n]
+	}
+	return d.concat("param", d.itoa(int64(n)))
+}
+
+func hasPair(pairs []rawPair, name string) bool {
+	for _, p := range pairs {
+		if p.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// addKeywords adds winlog.keywords under w: the rendered keywords, or the
+// names of the standard keyword bits.
+func (d *doc) addKeywords(r *Record, w int32) {
+	if r.Rendering != nil && len(r.Rendering.Keywords) > 0 {
+		arr := d.addArr(w, fWinlogKeywords.leaf())
+		for _, k := range r.Rendering.Keywords {
+			d.push(arr, k)
+		}
+		return
+	}
+	arr := int32(0)
+	for _, k := range keywordNames {
+		if r.Keywords&k.bit != 0 {
+			if arr == 0 {
+				arr = d.addArr(w, fWinlogKeywords.leaf())
+			}
+			d.push(arr, k.name)
+		}
+	}
+}
+
+// hasKeyword reports whether the keyword names of r include name.
+func hasKeyword(r *Record, name string) bool {
+	if r.Rendering != nil && len(r.Rendering.Keywords) > 0 {
+		for _, k := range r.Rendering.Keywords {
+			if k == name {
+				return true
+			}
+		}
+		return false
+	}
+	for _, k := range keywordNames {
+		if r.Keywords&k.bit != 0 && k.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func taskName(r *Record) string {
@@ -285,7 +473,7 @@ func taskName(r *Record) string {
 		return r.Rendering.Task
 	}
 	if r.Provider == providerSysmon {
-		return sysmonTasks[r.Task]
+		return sysmonTask(r.Task)
 	}
 	if r.Provider == providerSecurity {
 		return msobjs[int(r.Task)]
@@ -293,9 +481,9 @@ func taskName(r *Record) string {
 	return providerTasks[r.Provider][r.Task]
 }
 
-func levelName(r *Record) string {
+func (d *doc) levelName(r *Record) string {
 	if r.Rendering != nil && r.Rendering.Level != "" {
-		return strings.ToLower(r.Rendering.Level)
+		return d.lower(r.Rendering.Level)
 	}
 	return levelNames[r.Level]
 }
@@ -311,17 +499,4 @@ func opcodeName(r *Record) string {
 		return name
 	}
 	return opcodeNames[r.Opcode]
-}
-
-func keywordList(r *Record) []string {
-	if r.Rendering != nil && len(r.Rendering.Keywords) > 0 {
-		return r.Rendering.Keywords
-	}
-	var names []string
-	for _, k := range keywordNames {
-		if r.Keywords&k.bit != 0 {
-			names = append(names, k.name)
-		}
-	}
-	return names
 }

@@ -1,9 +1,6 @@
 package winlog
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // msobjs is the message table of msobjs.dll, the parameter message file of
 // the Security-Auditing provider: "%%1833" in event data stands for
@@ -265,38 +262,5 @@ func init() {
 			continue
 		}
 		msobjsReversed[text] = code
-	}
-}
-
-// renderInsertions replaces every "%%NNNN" in s by the text Windows
-// renders for that msobjs.dll message, as Winlogbeat does when it renders
-// a Security-Auditing event. Unknown codes stay as they are.
-func renderInsertions(s string) string {
-	if !strings.Contains(s, "%%") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "%%")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		j := i + 2
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			j++
-		}
-		code, err := strconv.Atoi(s[i+2 : j])
-		text, ok := msobjsRendered[code]
-		if !ok {
-			text, ok = msobjs[code]
-		}
-		b.WriteString(s[:i])
-		if err == nil && ok {
-			b.WriteString(text)
-		} else {
-			b.WriteString(s[i:j])
-		}
-		s = s[j:]
 	}
 }

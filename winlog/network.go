@@ -15,15 +15,24 @@ type domainInfo struct {
 	registered, tld, sub string
 }
 
-func (di domainInfo) apply(d *obj, prefix string) {
+// domainFields are the fields of the registered_domain processor under a
+// prefix.
+type domainFields struct {
+	registered, tld, sub path
+}
+
+var dnsQuestion = domainFields{mkpath("dns.question.registered_domain"),
+	mkpath("dns.question.top_level_domain"), mkpath("dns.question.subdomain")}
+
+func (di domainInfo) apply(d *doc, f domainFields) {
 	if di.registered != "" {
-		d.set(prefix+".registered_domain", di.registered)
+		d.setStr(f.registered, di.registered)
 	}
 	if di.tld != "" {
-		d.set(prefix+".top_level_domain", di.tld)
+		d.setStr(f.tld, di.tld)
 	}
 	if di.sub != "" {
-		d.set(prefix+".subdomain", di.sub)
+		d.setStr(f.sub, di.sub)
 	}
 }
 
@@ -35,13 +44,13 @@ func (di domainInfo) apply(d *obj, prefix string) {
 // domain; top_level_domain is what follows the registered domain's first
 // label; a name under no known suffix gives nothing, and a name that is an
 // ICANN suffix gives only top_level_domain.
-func registeredDomain(name string) (domainInfo, bool) {
-	fqdn := strings.ToLower(name)
-	if fqdn == "" || strings.HasPrefix(fqdn, ".") || strings.HasSuffix(fqdn, ".") || strings.Contains(fqdn, "..") {
+func (d *doc) registeredDomain(name string) (domainInfo, bool) {
+	fqdn := d.lower(name)
+	if fqdn == "" || fqdn[0] == '.' || fqdn[len(fqdn)-1] == '.' || strings.Contains(fqdn, "..") {
 		return domainInfo{}, false
 	}
 	suffix, icann := publicsuffix.PublicSuffix(fqdn)
-	if !icann && !strings.Contains(suffix, ".") {
+	if !icann && strings.IndexByte(suffix, '.') < 0 {
 		return domainInfo{}, false // only the implicit "*" rule matched
 	}
 	var registered string
@@ -51,18 +60,23 @@ func registeredDomain(name string) (domainInfo, bool) {
 	case suffix == fqdn:
 		return domainInfo{tld: name}, true
 	default:
-		root, err := publicsuffix.EffectiveTLDPlusOne(fqdn)
-		if err != nil {
+		// publicsuffix.EffectiveTLDPlusOne(fqdn), whose checks fqdn has
+		// passed, from the suffix already found.
+		if len(fqdn) <= len(suffix) {
 			return domainInfo{}, false
 		}
-		registered = root
+		i := len(fqdn) - len(suffix) - 1
+		if fqdn[i] != '.' {
+			return domainInfo{}, false
+		}
+		registered = fqdn[1+strings.LastIndexByte(fqdn[:i], '.'):]
 	}
 	dot := strings.IndexByte(registered, '.')
 	if dot < 0 || dot == len(registered)-1 {
 		return domainInfo{}, false
 	}
 	di := domainInfo{registered: registered, tld: registered[dot+1:]}
-	if i := strings.LastIndex(name, "."+registered); i > 0 {
+	if i := strings.LastIndex(name, d.concat(".", registered)); i > 0 {
 		di.sub = name[:i]
 	}
 	return di, true
@@ -78,14 +92,14 @@ var ianaNumbers = map[string]uint8{
 // communityID sets network.community_id (Community ID v1, seed 0) from
 // source/destination ip and port and network.transport, as Elasticsearch's
 // community_id processor does.
-func communityID(d *obj) {
-	sip, ok1 := d.str("source.ip")
-	dip, ok2 := d.str("destination.ip")
-	transport, ok3 := d.str("network.transport")
+func (d *doc) communityID() {
+	sip, ok1 := d.str(fSourceIP)
+	dip, ok2 := d.str(fDestIP)
+	transport, ok3 := d.str(fNetTransport)
 	if !ok1 || !ok2 || !ok3 {
 		return
 	}
-	proto, ok := ianaNumbers[strings.ToLower(transport)]
+	proto, ok := ianaNumbers[d.lower(transport)]
 	if !ok {
 		return
 	}
@@ -98,33 +112,41 @@ func communityID(d *obj) {
 	var sport, dport uint16
 	hasPorts := proto == 6 || proto == 17 || proto == 132
 	if hasPorts {
-		sp, ok1 := d.get("source.port").(int64)
-		dp, ok2 := d.get("destination.port").(int64)
+		sp, ok1 := d.intAt(d.get(fSourcePort))
+		dp, ok2 := d.intAt(d.get(fDestPort))
 		if !ok1 || !ok2 || sp < 0 || sp > 65535 || dp < 0 || dp > 65535 {
 			return
 		}
 		sport, dport = uint16(sp), uint16(dp)
 	}
-	sb, db := src.AsSlice(), dst.AsSlice()
-	if len(sb) != len(db) {
+	if src.Is4() != dst.Is4() {
 		return
 	}
+	sb, db := src.As16(), dst.As16()
+	n := 16
+	if src.Is4() {
+		n = 4
+	}
+	s, t := sb[16-n:], db[16-n:]
 	// Order the endpoints so that both directions give the same ID.
-	if c := compareBytes(sb, db); c > 0 || (c == 0 && sport > dport) {
-		sb, db = db, sb
+	if c := compareBytes(s, t); c > 0 || (c == 0 && sport > dport) {
+		s, t = t, s
 		sport, dport = dport, sport
 	}
-	buf := make([]byte, 0, 2+len(sb)*2+2+4)
-	buf = binary.BigEndian.AppendUint16(buf, 0)
-	buf = append(buf, sb...)
-	buf = append(buf, db...)
+	var store [2 + 16 + 16 + 2 + 4]byte
+	buf := binary.BigEndian.AppendUint16(store[:0], 0)
+	buf = append(buf, s...)
+	buf = append(buf, t...)
 	buf = append(buf, proto, 0)
 	if hasPorts {
 		buf = binary.BigEndian.AppendUint16(buf, sport)
 		buf = binary.BigEndian.AppendUint16(buf, dport)
 	}
 	sum := sha1.Sum(buf)
-	d.set("network.community_id", "1:"+base64.StdEncoding.EncodeToString(sum[:]))
+	start := d.mark()
+	d.sb.b = append(d.sb.b, "1:"...)
+	d.sb.b = base64.StdEncoding.AppendEncode(d.sb.b, sum[:])
+	d.setStr(fNetCommunityID, d.take(start))
 }
 
 func compareBytes(a, b []byte) int {

@@ -1,8 +1,9 @@
 package winlog
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/vigil-sec/vigil/event"
 )
 
 // Tables of the Security pipeline's "Object Policy Change and SidListDesc"
@@ -78,13 +79,6 @@ var (
 		"FX": "FILE GENERIC EXECUTE", "FW": "FILE GENERIC WRITE", "KA": "KEY ALL ACCESS", "KR": "KEY READ",
 		"KW": "KEY WRITE", "KX": "KEY EXECUTE",
 	}
-
-	sdOwner   = regexp.MustCompile(`^O:[A-Z]{2}`)
-	sdGroup   = regexp.MustCompile(`^G:[A-Z]{2}`)
-	sdDacl    = regexp.MustCompile(`(D:([A-Z]*(\(.*\))*))`)
-	sdSacl    = regexp.MustCompile(`(S:([A-Z]*(\(.*\))*))?$`)
-	aceList   = regexp.MustCompile(`\([^*)]*\)`)
-	uidSuffix = regexp.MustCompile(`[0-9]{1,5}$`)
 )
 
 // translateSID names a SID or SDDL alias. An unknown domain SID gives
@@ -95,12 +89,22 @@ func translateSID(sid string) (string, bool) {
 		return name, true
 	}
 	if strings.HasPrefix(sid, "S-1-5-21") {
-		if m := uidSuffix.FindString(sid); m != "" {
+		if m := ridSuffix(sid); m != "" {
 			name, ok := domainSpecificSIDs[m]
 			return name, ok
 		}
 	}
 	return sid, true
+}
+
+// ridSuffix returns the match of `[0-9]{1,5}$`: the last five digits at
+// most of the digits that end s.
+func ridSuffix(s string) string {
+	i := len(s)
+	for i > 0 && len(s)-i < 5 && '0' <= s[i-1] && s[i-1] <= '9' {
+		i--
+	}
+	return s[i:]
 }
 
 func orNull(s string, ok bool) string {
@@ -149,47 +153,152 @@ func translateACE(ace string) (grantee string, text string) {
 	return grantee, orNull(grantee, true) + " :" + orNull(typ, typOK) + " (" + permText + ")"
 }
 
+// Owner and group aliases at the start of a security descriptor
+// (`^O:[A-Z]{2}`, `^G:[A-Z]{2}`): the match, "O:BA", is what the pipeline
+// translates.
+func sdAlias(s string, kind byte) string {
+	if len(s) >= 4 && s[0] == kind && s[1] == ':' && isUpper(s[2]) && isUpper(s[3]) {
+		return s[:4]
+	}
+	return ""
+}
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+
+// sdACL returns the access control list that `(D:([A-Z]*(\(.*\))*))`
+// finds for tag 'D' (the first "D:", its flags, and the parenthesised
+// entries up to the last ')' of the line), or "" and false.
+func sdDACL(s string) (string, bool) {
+	i := strings.Index(s, "D:")
+	if i < 0 {
+		return "", false
+	}
+	j := i + 2
+	for j < len(s) && isUpper(s[j]) {
+		j++
+	}
+	if j < len(s) && s[j] == '(' {
+		line := s[j+1:]
+		if nl := strings.IndexByte(line, '\n'); nl >= 0 {
+			line = line[:nl]
+		}
+		if k := strings.LastIndexByte(line, ')'); k >= 0 {
+			j += 1 + k + 1
+		}
+	}
+	return s[i:j], true
+}
+
+// sdSACL returns the match of `(S:([A-Z]*(\(.*\))*))?$`: the first "S:"
+// whose flags are followed by nothing or by parenthesised entries running
+// to the end of the text on one line.
+func sdSACL(s string) string {
+	lastNL := strings.LastIndexByte(s, '\n')
+	for off := 0; ; {
+		i := strings.Index(s[off:], "S:")
+		if i < 0 {
+			return ""
+		}
+		i += off
+		j := i + 2
+		for j < len(s) && isUpper(s[j]) {
+			j++
+		}
+		if j == len(s) || s[j] == '(' && len(s)-j >= 2 && s[len(s)-1] == ')' && lastNL < j {
+			return s[i:]
+		}
+		off = i + 1
+	}
+}
+
+// aceEntries appends to dst the matches of `\([^*)]*\)` in s. Every '('
+// up to the next '*' or ')' ends at the same place, so the scan resumes
+// there.
+func aceEntries(s string, dst []string) []string {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '(' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] != '*' && s[j] != ')' {
+			j++
+		}
+		if j < len(s) && s[j] == ')' {
+			dst = append(dst, s[i:j+1])
+		}
+		i = j
+	}
+	return dst
+}
+
+// sdSuffixes are the event data names of the translated descriptors.
+var sdSuffixes = map[string][4]string{
+	"OldSd": {"OldSdOwner", "OldSdGroup", "OldSdDacl", "OldSdSacl"},
+	"NewSd": {"NewSdOwner", "NewSdGroup", "NewSdDacl", "NewSdSacl"},
+}
+
+var (
+	kOldSd       = intern("OldSd")
+	kNewSd       = intern("NewSd")
+	kSidList     = intern("SidList")
+	kSidListDesc = intern("SidListDesc")
+)
+
 // securitySDDL enriches OldSd/NewSd security descriptors and SidList.
-func securitySDDL(d *obj, ed *obj) {
-	for _, sd := range []string{"OldSd", "NewSd"} {
-		s, ok := ed.str(sd)
+func (d *doc) securitySDDL(ed int32) {
+	for _, sd := range [...]struct {
+		key  sym
+		name string
+	}{{kOldSd, "OldSd"}, {kNewSd, "NewSd"}} {
+		s, ok := d.strIn(ed, sd.key)
 		if !ok {
 			continue
 		}
-		if m := sdOwner.FindString(s); m != "" {
-			ed.set(sd+"Owner", orNull(translateSID(m)))
+		names := sdSuffixes[sd.name]
+		if m := sdAlias(s, 'O'); m != "" {
+			d.setDyn(ed, names[0], orNull(translateSID(m)))
 		}
-		if m := sdGroup.FindString(s); m != "" {
-			ed.set(sd+"Group", orNull(translateSID(m)))
+		if m := sdAlias(s, 'G'); m != "" {
+			d.setDyn(ed, names[1], orNull(translateSID(m)))
 		}
-		if m := sdDacl.FindStringSubmatch(s); m != nil {
-			for i, ace := range aceList.FindAllString(m[1], -1) {
-				grantee, text := translateACE(strings.NewReplacer("(", "", ")", "").Replace(ace))
-				ed.set(sd+"Dacl"+itoa(i), text)
-				if in(grantee, "Administrator", "Guest", "KRBTGT") {
-					d.appendUnique("related.user", grantee)
-				}
-			}
+		if m, ok := sdDACL(s); ok {
+			d.translateACEs(ed, names[2], m)
 		}
-		if m := sdSacl.FindString(s); m != "" {
-			for i, ace := range aceList.FindAllString(m, -1) {
-				grantee, text := translateACE(strings.NewReplacer("(", "", ")", "").Replace(ace))
-				ed.set(sd+"Sacl"+itoa(i), text)
-				if in(grantee, "Administrator", "Guest", "KRBTGT") {
-					d.appendUnique("related.user", grantee)
-				}
-			}
+		if m := sdSACL(s); m != "" {
+			d.translateACEs(ed, names[3], m)
 		}
 	}
-	if s, ok := ed.str("SidList"); ok {
+	if s, ok := d.strIn(ed, kSidList); ok {
 		// The current pipeline splits on any white space (4908 golden).
 		list := strings.Fields(s)
-		ed.set("SidList", list)
-		desc := make([]string, 0, len(list))
+		arr := d.slotKey(ed, kSidList)
+		d.clear(arr, event.KindArray)
+		for _, sid := range list {
+			d.push(arr, sid)
+		}
+		desc := d.slotKey(ed, kSidListDesc)
+		d.clear(desc, event.KindArray)
 		for _, sid := range list {
 			clean := strings.NewReplacer("%", "", "{", "", "}", "", " ", "").Replace(sid)
-			desc = append(desc, orNull(translateSID(clean)))
+			d.push(desc, orNull(translateSID(clean)))
 		}
-		ed.set("SidListDesc", desc)
 	}
+}
+
+// translateACEs sets <prefix><i> for each entry of an access control
+// list.
+func (d *doc) translateACEs(ed int32, prefix, acl string) {
+	var store [16]string
+	for i, ace := range aceEntries(acl, store[:0]) {
+		grantee, text := translateACE(strings.NewReplacer("(", "", ")", "").Replace(ace))
+		d.setDyn(ed, d.concat(prefix, d.itoa(int64(i))), text)
+		if grantee == "Administrator" || grantee == "Guest" || grantee == "KRBTGT" {
+			d.appendUnique(fRelatedUser, grantee)
+		}
+	}
+}
+
+// setDyn sets the event data name (a dotted path) under obj to v.
+func (d *doc) setDyn(obj int32, name, v string) {
+	d.setStrAt(d.slotDyn(obj, name), v)
 }

@@ -2,9 +2,11 @@ package winlog
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vigil-sec/vigil/event"
 )
@@ -150,6 +152,13 @@ var logonTypes = map[string]string{
 type flagTable struct {
 	order []string
 	names map[string]string
+	flags []flagName // the decodable flags, in order
+}
+
+// flagName is one flag of a flagTable.
+type flagName struct {
+	flag int64
+	name string
 }
 
 func newFlagTable(pairs ...string) flagTable {
@@ -160,6 +169,7 @@ func newFlagTable(pairs ...string) flagTable {
 		t.names[pairs[i]] = pairs[i+1]
 	}
 	t.order = javaHashOrder(keys)
+	t.index()
 	return t
 }
 
@@ -167,19 +177,45 @@ func newFlagTable(pairs ...string) flagTable {
 func newSortedFlagTable(pairs ...string) flagTable {
 	t := newFlagTable(pairs...)
 	sort.Slice(t.order, func(i, j int) bool { return t.names[t.order[i]] < t.names[t.order[j]] })
+	t.index()
 	return t
+}
+
+// index decodes the flags once.
+func (t *flagTable) index() {
+	t.flags = t.flags[:0]
+	for _, k := range t.order {
+		if flag, ok := javaLongDecode(k); ok {
+			t.flags = append(t.flags, flagName{flag, t.names[k]})
+		}
+	}
 }
 
 // match returns the names of the flags set in v, in table order.
 func (t flagTable) match(v int64) []string {
 	var out []string
-	for _, k := range t.order {
-		flag, ok := javaLongDecode(k)
-		if ok && v&flag == flag {
-			out = append(out, t.names[k])
+	for _, f := range t.flags {
+		if v&f.flag == f.flag {
+			out = append(out, f.name)
 		}
 	}
 	return out
+}
+
+// setMatches sets the child s of obj to the names of the flags set in v,
+// if there are any, and reports whether there were.
+func (t flagTable) setMatches(d *doc, obj int32, s sym, v int64) bool {
+	arr := int32(0)
+	for _, f := range t.flags {
+		if v&f.flag == f.flag {
+			if arr == 0 {
+				arr = d.slotKey(obj, s)
+				d.clear(arr, event.KindArray)
+			}
+			d.push(arr, f.name)
+		}
+	}
+	return arr != 0
 }
 
 var uacFlags = newFlagTable(
@@ -360,235 +396,412 @@ var trustAttributes = map[string]string{
 	"512": "TRUST_ATTRIBUTE_CROSS_ORGANIZATION_NO_TGT_DELEGATION", "1024": "TRUST_ATTRIBUTE_PIM_TRUST",
 }
 
-// Event ID sets of the Security pipeline's processors.
-var (
-	secTargetUserIDs  = idSet("4624 4625 4634 4647 4648 4768 4769 4770 4771 4776 4964")
-	secMemberIDs      = idSet("4727 4728 4729 4730 4731 4732 4733 4734 4735 4737 4744 4745 4746 4747 4748 4749 4750 4751 4752 4753 4754 4755 4756 4757 4758 4759 4760 4761 4762 4763 4764 4799")
-	secComputerIDs    = idSet("4741 4742 4743")
-	secTargetLogonIDs = idSet("4634 4647 4964")
-	secSubjectIDs     = idSet("4648 4657 4662 4670 4672 4673 4674 4688 4689 4697 4698 4699 4700 4701 4702 4706 4707 4713 4716 4717 4718 4719 4720 4722 4723 4724 4725 4726 4727 4728 4729 4730 4731 4732 4733 4734 4735 4737 4738 4739 4740 4741 4742 4743 4744 4745 4746 4747 4748 4749 4750 4751 4752 4753 4754 4755 4756 4757 4758 4759 4760 4761 4762 4763 4764 4767 4781 4797 4798 4799 4817 4904 4905 4907 4912 5136 5140 5145 5379 5380 5381 5382")
-	secToTargetIDs    = idSet("4670 4720 4722 4723 4724 4725 4726 4738 4740 4767 4798 4817 4907 4797")
-	secToEffectiveIDs = idSet("4648 4688")
-	secCommonAuthIDs  = idSet("1100 1102 1104 1105 1108 4624 4648 4625 4670 4673 4674 4689 4697 4719 4720 4722 4723 4724 4725 4726 4727 4728 4729 4730 4731 4732 4733 4734 4735 4737 4738 4740 4741 4742 4743 4744 4745 4746 4747 4748 4749 4750 4751 4752 4753 4754 4755 4756 4757 4758 4759 4760 4761 4762 4763 4764 4767 4768 4769 4770 4771 4798 4799 4817 4904 4905 4907 4912 5140 5145")
-	secRelSubjectIDs  = idSet("4624 4648 4797 5379 5380 5381 5382")
-	secRelTargetIDs   = idSet("4688 4720 4722 4723 4724 4725 4726 4738 4740 4767 4797 4798")
-	secPrivilegeIDs   = idSet("4672 4673 4674 4741 4742 4743")
-	secSDDLIDs        = idSet("4670 4817 4907 4908")
+// secFlags says which processors of the Security pipeline apply to an
+// event ID.
+type secFlags uint16
+
+const (
+	secTargetUser secFlags = 1 << iota
+	secMember
+	secComputer
+	secTargetLogon
+	secSubject
+	secToTarget
+	secToEffective
+	secCommonAuth
+	secRelSubject
+	secRelTarget
+	secPrivilege
+	secSDDL
 )
 
-func idSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, id := range strings.Fields(s) {
-		m[id] = true
+// secProcessors gives the processors of each event ID, from the ID lists
+// of the pipeline.
+var secProcessors = func() map[uint32]secFlags {
+	m := map[uint32]secFlags{}
+	for _, set := range []struct {
+		flag secFlags
+		ids  string
+	}{
+		{secTargetUser, "4624 4625 4634 4647 4648 4768 4769 4770 4771 4776 4964"},
+		{secMember, "4727 4728 4729 4730 4731 4732 4733 4734 4735 4737 4744 4745 4746 4747 4748 4749 4750 4751 4752 4753 4754 4755 4756 4757 4758 4759 4760 4761 4762 4763 4764 4799"},
+		{secComputer, "4741 4742 4743"},
+		{secTargetLogon, "4634 4647 4964"},
+		{secSubject, "4648 4657 4662 4670 4672 4673 4674 4688 4689 4697 4698 4699 4700 4701 4702 4706 4707 4713 4716 4717 4718 4719 4720 4722 4723 4724 4725 4726 4727 4728 4729 4730 4731 4732 4733 4734 4735 4737 4738 4739 4740 4741 4742 4743 4744 4745 4746 4747 4748 4749 4750 4751 4752 4753 4754 4755 4756 4757 4758 4759 4760 4761 4762 4763 4764 4767 4781 4797 4798 4799 4817 4904 4905 4907 4912 5136 5140 5145 5379 5380 5381 5382"},
+		{secToTarget, "4670 4720 4722 4723 4724 4725 4726 4738 4740 4767 4798 4817 4907 4797"},
+		{secToEffective, "4648 4688"},
+		{secCommonAuth, "1100 1102 1104 1105 1108 4624 4648 4625 4670 4673 4674 4689 4697 4719 4720 4722 4723 4724 4725 4726 4727 4728 4729 4730 4731 4732 4733 4734 4735 4737 4738 4740 4741 4742 4743 4744 4745 4746 4747 4748 4749 4750 4751 4752 4753 4754 4755 4756 4757 4758 4759 4760 4761 4762 4763 4764 4767 4768 4769 4770 4771 4798 4799 4817 4904 4905 4907 4912 5140 5145"},
+		{secRelSubject, "4624 4648 4797 5379 5380 5381 5382"},
+		{secRelTarget, "4688 4720 4722 4723 4724 4725 4726 4738 4740 4767 4797 4798"},
+		{secPrivilege, "4672 4673 4674 4741 4742 4743"},
+		{secSDDL, "4670 4817 4907 4908"},
+	} {
+		for _, id := range strings.Fields(set.ids) {
+			n, err := strconv.ParseUint(id, 10, 32)
+			if err != nil {
+				panic(err)
+			}
+			m[uint32(n)] |= set.flag
+		}
 	}
 	return m
+}()
+
+// Fields the Security pipeline sets.
+var (
+	fLogonType          = mkpath("winlog.logon.type")
+	fLogonID            = mkpath("winlog.logon.id")
+	fLogonFailReason    = mkpath("winlog.logon.failure.reason")
+	fLogonFailStatus    = mkpath("winlog.logon.failure.status")
+	fLogonFailSubStatus = mkpath("winlog.logon.failure.sub_status")
+	fTrustType          = mkpath("winlog.trustType")
+	fTrustDirection     = mkpath("winlog.trustDirection")
+	fTrustAttribute     = mkpath("winlog.trustAttribute")
+	fComputerObjectID   = mkpath("winlog.computerObject.id")
+	fComputerObjectName = mkpath("winlog.computerObject.name")
+	fComputerObjectDom  = mkpath("winlog.computerObject.domain")
+	fServiceName        = mkpath("service.name")
+	fServiceType        = mkpath("service.type")
+	fUserTarget         = mkpath("user.target")
+	fUserTargetID       = mkpath("user.target.id")
+	fUserTargetName     = mkpath("user.target.name")
+	fUserTargetDomain   = mkpath("user.target.domain")
+	fUserTargetGroup    = mkpath("user.target.group")
+	fUserChangesName    = mkpath("user.changes.name")
+	fGroupID            = mkpath("group.id")
+	fGroupName          = mkpath("group.name")
+	fGroupDomain        = mkpath("group.domain")
+	fUserDataSubjectSID = mkpath("winlog.user_data.SubjectUserSid")
+	fUserDataSubjectNm  = mkpath("winlog.user_data.SubjectUserName")
+	fUserDataSubjectDom = mkpath("winlog.user_data.SubjectDomainName")
+	fUserDataSubjectLID = mkpath("winlog.user_data.SubjectLogonId")
+
+	userTarget    = userFields{mkpath("user.target"), mkpath("user.target.id"), mkpath("user.target.name"), mkpath("user.target.domain")}
+	userEffective = userFields{mkpath("user.effective"), mkpath("user.effective.id"), mkpath("user.effective.name"), mkpath("user.effective.domain")}
+	targetGroup   = [3][2]path{
+		{mkpath("group.id"), mkpath("user.target.group.id")},
+		{mkpath("group.name"), mkpath("user.target.group.name")},
+		{mkpath("group.domain"), mkpath("user.target.group.domain")},
+	}
+)
+
+// userFields are user.target or user.effective and their fields.
+type userFields struct {
+	obj, id, name, domain path
 }
 
-// mapSecurity applies the security module pipeline (security_standard.yml)
-// to the base event d.
-func mapSecurity(d *obj) {
-	d.set("event.module", "security")
-	code, _ := d.str("event.code")
-	if c, ok := securityCategories[code]; ok {
-		d.set("event.category", append([]string(nil), c.category...))
-		d.set("event.type", append([]string(nil), c.typ...))
-		d.set("event.action", c.action)
-	}
-	ed, _ := d.get("winlog.event_data").(*obj)
-	if ed == nil {
-		ed = newObj() // not attached: reads only
-	}
-	get := func(k string) (string, bool) { return ed.str(k) }
+// Security event data names.
+var (
+	kLogonType                = intern("LogonType")
+	kNewUacValue              = intern("NewUacValue")
+	kUserAccountControl       = intern("UserAccountControl")
+	kNewUACList               = intern("NewUACList")
+	kTicketOptions            = intern("TicketOptions")
+	kTicketOptionsDescription = intern("TicketOptionsDescription")
+	kTicketEncryptionType     = intern("TicketEncryptionType")
+	kTicketEncryptionTypeDesc = intern("TicketEncryptionTypeDescription")
+	kStatus                   = intern("Status")
+	kStatusDescription        = intern("StatusDescription")
+	kSubStatus                = intern("SubStatus")
+	kServiceName              = intern("ServiceName")
+	kServiceType              = intern("ServiceType")
+	kSubcategoryGuid          = intern("SubcategoryGuid")
+	kCategory                 = intern("Category")
+	kSubCategory              = intern("SubCategory")
+	kFailureReason            = intern("FailureReason")
+	kAuditPolicyChanges       = intern("AuditPolicyChanges")
+	kAuditPolicyChangesDesc   = intern("AuditPolicyChangesDescription")
+	kAccessList               = intern("AccessList")
+	kAccessListDescription    = intern("AccessListDescription")
+	kDirection                = intern("Direction")
+	kDirectionDescription     = intern("DirectionDescription")
+	kLayerName                = intern("LayerName")
+	kLayerNameDescription     = intern("LayerNameDescription")
+	kAccessMask               = intern("AccessMask")
+	kAccessMaskDescription    = intern("AccessMaskDescription")
+	kTdoType                  = intern("TdoType")
+	kTdoDirection             = intern("TdoDirection")
+	kTdoAttributes            = intern("TdoAttributes")
+	kAccountName              = intern("AccountName")
+	kAccountDomain            = intern("AccountDomain")
+	kClientAddress            = intern("ClientAddress")
+	kClientName               = intern("ClientName")
+	kLogonID                  = intern("LogonID")
+	kTargetUserSid            = intern("TargetUserSid")
+	kTargetSid                = intern("TargetSid")
+	kTargetUserName           = intern("TargetUserName")
+	kTargetDomainName         = intern("TargetDomainName")
+	kMemberName               = intern("MemberName")
+	kTargetLogonId            = intern("TargetLogonId")
+	kSubjectUserSid           = intern("SubjectUserSid")
+	kSubjectUserName          = intern("SubjectUserName")
+	kSubjectDomainName        = intern("SubjectDomainName")
+	kSubjectLogonId           = intern("SubjectLogonId")
+	kProcessName              = intern("ProcessName")
+	kIpAddress                = intern("IpAddress")
+	kIpPort                   = intern("IpPort")
+	kWorkstationName          = intern("WorkstationName")
+	kNewProcessId             = intern("NewProcessId")
+	kNewProcessName           = intern("NewProcessName")
+	kParentProcessName        = intern("ParentProcessName")
+	kPrivilegeList            = intern("PrivilegeList")
+	kOldTargetUserName        = intern("OldTargetUserName")
+	kNewTargetUserName        = intern("NewTargetUserName")
+	kRelativeTargetName       = intern("RelativeTargetName")
+	kShareLocalPath           = intern("ShareLocalPath")
+	kShareName                = intern("ShareName")
+)
 
-	if lt, ok := get("LogonType"); ok {
+// accessMaskBits are the names of the bits of an access mask, by bit.
+var accessMaskBits = func() (names [32]string) {
+	for b := range names {
+		names[b] = accessMaskNames[fmt.Sprintf("0x%08X", int64(1)<<b)]
+	}
+	return names
+}()
+
+// mapSecurity applies the security module pipeline (security_standard.yml)
+// to the base event.
+func (d *doc) mapSecurity() {
+	d.setStr(fEventModule, "security")
+	code, _ := d.str(fEventCode)
+	id := uint32(0)
+	if n, ok := parseInt(code); ok {
+		id = uint32(n)
+	}
+	if c, ok := securityCategories[code]; ok {
+		d.setStrs(fEventCategory, c.category...)
+		d.setStrs(fEventType, c.typ...)
+		d.setStr(fEventAction, c.action)
+	}
+	ed := d.get(fWinlogEventData)
+	if ed == 0 || d.nodes[ed].kind != event.KindObject {
+		ed = d.newNode(event.KindObject) // not attached: reads only
+	}
+	get := func(k sym) (string, bool) { return d.strIn(ed, k) }
+	procs := secProcessors[id]
+
+	if lt, ok := get(kLogonType); ok {
 		if t, ok := logonTypes[lt]; ok {
-			d.set("winlog.logon.type", t)
+			d.setStr(fLogonType, t)
 		}
 	}
-	securityUAC(ed)
-	if to, ok := get("TicketOptions"); ok {
+	d.securityUAC(ed)
+	if to, ok := get(kTicketOptions); ok {
 		if v, ok := javaLongDecode(to); ok {
-			if names := ticketOptions.match(v); len(names) > 0 {
-				ed.set("TicketOptionsDescription", names)
-			}
+			ticketOptions.setMatches(d, ed, kTicketOptionsDescription, v)
 		}
 	}
-	if et, ok := get("TicketEncryptionType"); ok {
-		if name, ok := encryptionTypes[strings.ToLower(et)]; ok {
-			ed.set("TicketEncryptionTypeDescription", name)
+	if et, ok := get(kTicketEncryptionType); ok {
+		if name, ok := encryptionTypes[d.lower(et)]; ok {
+			d.setStrIn(ed, kTicketEncryptionTypeDesc, name)
 		}
 	}
-	if st, ok := get("Status"); ok && in(code, "4768", "4769", "4770", "4771") {
+	if st, ok := get(kStatus); ok && 4768 <= id && id <= 4771 {
 		key := st
 		if len(st) > 2 {
-			key = "0x" + strings.ToUpper(st[2:])
+			key = d.concat("0x", d.upper(st[2:]))
 		}
 		if name, ok := kerberosStatus[key]; ok {
-			ed.set("StatusDescription", name)
+			d.setStrIn(ed, kStatusDescription, name)
 		}
 	}
-	if sn, ok := get("ServiceName"); ok {
-		d.set("service.name", sn)
+	if sn, ok := get(kServiceName); ok {
+		d.setStr(fServiceName, sn)
 	}
-	if st, ok := get("ServiceType"); ok {
+	if st, ok := get(kServiceType); ok {
 		if name, ok := serviceTypes[st]; ok {
-			d.set("service.type", name)
+			d.setStr(fServiceType, name)
 		}
 	}
-	if g, ok := get("SubcategoryGuid"); ok {
-		key := strings.ToUpper(strings.NewReplacer("{", "", "}", "").Replace(g))
+	if g, ok := get(kSubcategoryGuid); ok {
+		key := d.upper(d.replace(d.replace(g, "{", ""), "}", ""))
 		if names, ok := auditSubcategories[key]; ok {
-			ed.set("Category", names[1])
-			ed.set("SubCategory", names[0])
+			d.setStrIn(ed, kCategory, names[1])
+			d.setStrIn(ed, kSubCategory, names[0])
 		}
 	}
-	securityMessageTable(d, ed)
-	if st, ok := get("Status"); ok && in(code, "4625", "4776") {
+	d.securityMessageTable(ed)
+	if st, ok := get(kStatus); ok && (id == 4625 || id == 4776) {
 		if name, ok := failureStatus[st]; ok {
-			d.set("winlog.logon.failure.status", name)
+			d.setStr(fLogonFailStatus, name)
 		}
-		if sub, ok := get("SubStatus"); ok {
+		if sub, ok := get(kSubStatus); ok {
 			if name, ok := failureStatus[sub]; ok {
-				d.set("winlog.logon.failure.sub_status", name)
+				d.setStr(fLogonFailSubStatus, name)
 			}
 		}
 	}
-	if v, ok := get("TdoType"); ok {
+	if v, ok := get(kTdoType); ok {
 		if name, ok := trustTypes[v]; ok {
-			d.set("winlog.trustType", name)
+			d.setStr(fTrustType, name)
 		}
 	}
-	if v, ok := get("TdoDirection"); ok {
+	if v, ok := get(kTdoDirection); ok {
 		if name, ok := trustDirections[v]; ok {
-			d.set("winlog.trustDirection", name)
+			d.setStr(fTrustDirection, name)
 		}
 	}
-	if v, ok := get("TdoAttributes"); ok {
+	if v, ok := get(kTdoAttributes); ok {
 		if name, ok := trustAttributes[v]; ok {
-			d.set("winlog.trustAttribute", name)
+			d.setStr(fTrustAttribute, name)
 		}
 	}
-	if in(code, "4778", "4779") {
-		securitySession(d, ed)
+	if id == 4778 || id == 4779 {
+		d.securitySession(ed)
 	}
-	if secTargetUserIDs[code] {
-		securityTargetUser(d, ed)
+	if procs&secTargetUser != 0 {
+		d.securityTargetUser(ed)
 	}
-	if secMemberIDs[code] {
-		securityMember(d, ed)
+	if procs&secMember != 0 {
+		d.securityMember(ed)
 	}
-	if secComputerIDs[code] {
-		for _, kp := range [][2]string{{"TargetSid", "id"}, {"TargetUserName", "name"}, {"TargetDomainName", "domain"}} {
-			if v, ok := get(kp[0]); ok {
-				d.set("winlog.computerObject."+kp[1], v)
-			}
+	if procs&secComputer != 0 {
+		if v, ok := get(kTargetSid); ok {
+			d.setStr(fComputerObjectID, v)
+		}
+		if v, ok := get(kTargetUserName); ok {
+			d.setStr(fComputerObjectName, v)
+		}
+		if v, ok := get(kTargetDomainName); ok {
+			d.setStr(fComputerObjectDom, v)
 		}
 	}
-	if secTargetLogonIDs[code] {
-		if v, ok := get("TargetLogonId"); ok {
-			d.set("winlog.logon.id", v)
+	if procs&secTargetLogon != 0 {
+		if v, ok := get(kTargetLogonId); ok {
+			d.setStr(fLogonID, v)
 		}
 	}
-	if secSubjectIDs[code] {
-		if v, ok := get("SubjectUserSid"); ok {
-			d.set("user.id", v)
+	if procs&secSubject != 0 {
+		if v, ok := get(kSubjectUserSid); ok {
+			d.setStr(fUserID, v)
 		}
-		if v, ok := get("SubjectUserName"); ok {
-			d.set("user.name", v)
-			d.appendUnique("related.user", v)
+		if v, ok := get(kSubjectUserName); ok {
+			d.setStr(fUserName, v)
+			d.appendUnique(fRelatedUser, v)
 		}
-		if v, ok := get("SubjectDomainName"); ok {
-			d.set("user.domain", v)
-		}
-	}
-	if secToTargetIDs[code] {
-		securityCopyTarget(d, ed, "target", "TargetSid")
-	}
-	if secToEffectiveIDs[code] {
-		securityCopyTarget(d, ed, "effective", "TargetUserSid")
-	}
-	if code == "1102" {
-		if v, ok := d.str("winlog.user_data.SubjectUserSid"); ok {
-			d.set("user.id", v)
-		}
-		if v, ok := d.str("winlog.user_data.SubjectUserName"); ok {
-			d.set("user.name", v)
-			d.appendUnique("related.user", v)
-		}
-		if v, ok := d.str("winlog.user_data.SubjectDomainName"); ok {
-			d.set("user.domain", v)
+		if v, ok := get(kSubjectDomainName); ok {
+			d.setStr(fUserDomain, v)
 		}
 	}
-	if v, ok := get("SubjectLogonId"); ok {
-		d.set("winlog.logon.id", v)
+	if procs&secToTarget != 0 {
+		d.securityCopyTarget(ed, userTarget, kTargetSid)
 	}
-	if code == "1102" {
-		if v, ok := d.str("winlog.user_data.SubjectLogonId"); ok {
-			d.set("winlog.logon.id", v)
+	if procs&secToEffective != 0 {
+		d.securityCopyTarget(ed, userEffective, kTargetUserSid)
+	}
+	if id == 1102 {
+		if v, ok := d.str(fUserDataSubjectSID); ok {
+			d.setStr(fUserID, v)
+		}
+		if v, ok := d.str(fUserDataSubjectNm); ok {
+			d.setStr(fUserName, v)
+			d.appendUnique(fRelatedUser, v)
+		}
+		if v, ok := d.str(fUserDataSubjectDom); ok {
+			d.setStr(fUserDomain, v)
 		}
 	}
-	if secCommonAuthIDs[code] {
-		securityCommonAuth(d, ed)
+	if v, ok := get(kSubjectLogonId); ok {
+		d.setStr(fLogonID, v)
 	}
-	if code == "4688" {
-		security4688(d, ed)
-	}
-	if v, ok := get("SubjectUserName"); ok && v != "-" && secRelSubjectIDs[code] {
-		d.appendUnique("related.user", v)
-	}
-	if v, ok := get("TargetUserName"); ok && v != "-" && secRelTargetIDs[code] {
-		d.appendUnique("related.user", v)
-	}
-	if v, ok := get("PrivilegeList"); ok && secPrivilegeIDs[code] {
-		ed.set("PrivilegeList", javaSplitRegex(v, blanks))
-	}
-	if v, ok := get("OldTargetUserName"); ok && v != "" {
-		d.set("user.target.name", v)
-	}
-	if v, ok := get("NewTargetUserName"); ok && v != "" {
-		d.set("user.changes.name", v)
-	}
-	if v, ok := get("NewTargetUserName"); ok && v != "-" {
-		d.appendUnique("related.user", v)
-	}
-	if v, ok := get("OldTargetUserName"); ok && v != "-" {
-		d.appendUnique("related.user", v)
-	}
-	if ip, ok := d.str("source.ip"); ok {
-		if m := v4Mapped.FindStringSubmatch(ip); m != nil {
-			d.set("source.ip", m[1])
+	if id == 1102 {
+		if v, ok := d.str(fUserDataSubjectLID); ok {
+			d.setStr(fLogonID, v)
 		}
 	}
-	if ip, ok := d.str("source.ip"); ok && ip != "-" {
-		if s, isStr := d.get("related.ip").(string); isStr {
-			d.set("related.ip", []string{s})
+	if procs&secCommonAuth != 0 {
+		d.securityCommonAuth(ed)
+	}
+	if id == 4688 {
+		d.security4688(ed)
+	}
+	if v, ok := get(kSubjectUserName); ok && v != "-" && procs&secRelSubject != 0 {
+		d.appendUnique(fRelatedUser, v)
+	}
+	if v, ok := get(kTargetUserName); ok && v != "-" && procs&secRelTarget != 0 {
+		d.appendUnique(fRelatedUser, v)
+	}
+	if v, ok := get(kPrivilegeList); ok && procs&secPrivilege != 0 {
+		arr := d.slotKey(ed, kPrivilegeList)
+		d.clear(arr, event.KindArray)
+		d.pushBlankSplit(arr, v)
+	}
+	if v, ok := get(kOldTargetUserName); ok && v != "" {
+		d.setStr(fUserTargetName, v)
+	}
+	if v, ok := get(kNewTargetUserName); ok && v != "" {
+		d.setStr(fUserChangesName, v)
+	}
+	if v, ok := get(kNewTargetUserName); ok && v != "-" {
+		d.appendUnique(fRelatedUser, v)
+	}
+	if v, ok := get(kOldTargetUserName); ok && v != "-" {
+		d.appendUnique(fRelatedUser, v)
+	}
+	if ip, ok := d.str(fSourceIP); ok {
+		if v4 := unmapV4(ip); v4 != ip {
+			d.setStr(fSourceIP, v4)
 		}
-		d.appendUnique("related.ip", ip)
 	}
-	if secSDDLIDs[code] {
-		securitySDDL(d, ed)
+	if ip, ok := d.str(fSourceIP); ok && ip != "-" {
+		if n := d.get(fRelatedIP); n != 0 && d.nodes[n].kind == event.KindString {
+			d.setStrs(fRelatedIP, d.nodes[n].str)
+		}
+		d.appendUnique(fRelatedIP, ip)
 	}
-	if in(code, "5140", "5145") {
-		securityShare(d, ed)
+	if procs&secSDDL != 0 {
+		d.securitySDDL(ed)
 	}
-	stringifyRecordID(d)
-	if lvl, ok := d.str("winlog.level"); ok && lvl != "" {
-		d.set("log.level", lvl)
+	if id == 5140 || id == 5145 {
+		d.securityShare(ed)
 	}
-	if tc, ok := d.str("winlog.time_created"); ok {
+	d.stringifyRecordID()
+	if lvl, ok := d.str(fWinlogLevel); ok && lvl != "" {
+		d.setStr(fLogLevel, lvl)
+	}
+	if tc, ok := d.str(fWinlogTimeCreated); ok {
 		if ns, ok := event.ParseTime(tc); ok {
-			d.set("@timestamp", formatMillis(ns))
+			d.setStr(fTimestamp, d.millis(ns))
 		}
 	}
-	if ed.size() == 0 {
-		d.del("winlog.event_data")
+	if d.nodes[ed].kids == 0 {
+		d.del(fWinlogEventData)
+	}
+}
+
+// pushBlankSplit appends to arr the parts of s split on runs of regexp
+// white space (\s) as the pipeline's split does: a leading run gives an
+// empty first part, trailing empty parts are dropped.
+func (d *doc) pushBlankSplit(arr int32, s string) {
+	leading := s != "" && isBlank(s[0])
+	first := true
+	for s != "" {
+		i := 0
+		for i < len(s) && isBlank(s[i]) {
+			i++
+		}
+		s = s[i:]
+		if s == "" {
+			break
+		}
+		j := 0
+		for j < len(s) && !isBlank(s[j]) {
+			j++
+		}
+		if first && leading {
+			d.push(arr, "")
+		}
+		first = false
+		d.push(arr, s[:j])
+		s = s[j:]
 	}
 }
 
 // securityUAC decodes NewUacValue into NewUACList and splits
 // UserAccountControl into a list.
-func securityUAC(ed *obj) {
-	nv, ok := ed.str("NewUacValue")
+func (d *doc) securityUAC(ed int32) {
+	nv, ok := d.strIn(ed, kNewUacValue)
 	if !ok || nv == "-" {
 		return
 	}
@@ -596,128 +809,177 @@ func securityUAC(ed *obj) {
 	if !ok {
 		return
 	}
-	names := uacFlags.match(v)
-	if len(names) == 0 {
+	if !uacFlags.setMatches(d, ed, kNewUACList, v) {
 		return
 	}
-	ed.set("NewUACList", names)
-	uac, ok := ed.str("UserAccountControl")
+	uac, ok := d.strIn(ed, kUserAccountControl)
 	if !ok || uac == "-" {
 		return
 	}
-	var list []string
-	for _, elem := range strings.Split(uac, "\n") {
-		t := strings.TrimSpace(strings.ReplaceAll(elem, "%%", ""))
-		if t != "" {
-			list = append(list, t)
+	arr := d.slotKey(ed, kUserAccountControl)
+	d.clear(arr, event.KindArray)
+	for elem := range strings.SplitSeq(uac, "\n") {
+		if t := strings.TrimSpace(d.replace(elem, "%%", "")); t != "" {
+			d.push(arr, t)
 		}
 	}
-	ed.set("UserAccountControl", nonNil(list))
+}
+
+// lookupMessage returns the msobjs text of a message number written in its
+// canonical decimal form (strconv.Itoa(n) == code).
+func lookupMessage(code string) (string, bool) {
+	n, ok := parseInt(code)
+	if !ok {
+		return "", false
+	}
+	digits := code
+	if code[0] == '-' {
+		digits = code[1:]
+	}
+	if code[0] == '+' || digits[0] == '0' && (len(digits) > 1 || code[0] == '-') {
+		return "", false // a sign, leading zeros or "-0"
+	}
+	t, ok := msobjs[int(n)]
+	return t, ok
 }
 
 // securityMessageTable is the "Decode message table" processor.
-func securityMessageTable(d *obj, ed *obj) {
-	if fr, ok := ed.str("FailureReason"); ok {
-		code := strings.ReplaceAll(fr, "%%", "")
+func (d *doc) securityMessageTable(ed int32) {
+	if fr, ok := d.strIn(ed, kFailureReason); ok {
+		code := d.replace(fr, "%%", "")
 		desc := code
-		if n, err := strconv.Atoi(code); err == nil {
-			if t, ok := msobjs[n]; ok {
+		if n, ok := parseInt(code); ok {
+			if t, ok := msobjs[int(n)]; ok {
 				desc = t
 			}
 		}
-		d.set("winlog.logon.failure.reason", desc)
+		d.setStr(fLogonFailReason, desc)
 	}
-	lookup := func(code string) (string, bool) {
-		n, err := strconv.Atoi(code)
-		if err != nil || strconv.Itoa(n) != code {
-			return "", false
-		}
-		t, ok := msobjs[n]
-		return t, ok
-	}
-	if apc, ok := ed.str("AuditPolicyChanges"); ok {
-		var results []string
-		for _, elem := range strings.Split(apc, ",") {
-			code := strings.TrimSpace(strings.ReplaceAll(elem, "%%", ""))
-			if t, ok := lookup(code); ok {
-				results = append(results, t)
+	if apc, ok := d.strIn(ed, kAuditPolicyChanges); ok {
+		arr := d.slotKey(ed, kAuditPolicyChangesDesc)
+		d.clear(arr, event.KindArray)
+		for elem := range strings.SplitSeq(apc, ",") {
+			code := strings.TrimSpace(d.replace(elem, "%%", ""))
+			if t, ok := lookupMessage(code); ok {
+				d.push(arr, t)
 			} else {
-				results = append(results, code)
+				d.push(arr, code)
 			}
 		}
-		if len(results) > 0 {
-			ed.set("AuditPolicyChangesDescription", results)
-		}
 	}
-	if al, ok := ed.str("AccessList"); ok {
-		var codes, results []string
-		for _, elem := range painlessSplit(al) {
-			code := strings.TrimSpace(strings.ReplaceAll(elem, "%%", ""))
+	if al, ok := d.strIn(ed, kAccessList); ok {
+		var store [16]string
+		codes, results := int32(0), int32(0)
+		for _, elem := range painlessSplit(al, store[:0]) {
+			code := strings.TrimSpace(d.replace(elem, "%%", ""))
 			if code != "" {
-				codes = append(codes, code)
+				if codes == 0 {
+					codes = d.newNode(event.KindArray)
+				}
+				d.push(codes, code)
 			}
-			if t, ok := lookup(code); ok {
-				results = append(results, t)
+			if results == 0 {
+				results = d.newNode(event.KindArray)
+			}
+			if t, ok := lookupMessage(code); ok {
+				d.push(results, t)
 			} else {
-				results = append(results, code)
+				d.push(results, code)
 			}
 		}
-		if len(codes) > 0 {
-			ed.set("AccessList", codes)
+		if codes != 0 {
+			d.setNodeIn(ed, kAccessList, codes)
 		}
-		if len(results) > 0 {
-			ed.set("AccessListDescription", results)
+		if results != 0 {
+			d.setNodeIn(ed, kAccessListDescription, results)
 		}
 	}
-	for _, k := range []string{"Direction", "LayerName"} {
-		if v, ok := ed.str(k); ok {
-			if t, ok := lookup(strings.TrimSpace(strings.ReplaceAll(v, "%%", ""))); ok {
-				ed.set(k+"Description", t)
+	for _, k := range [...][2]sym{{kDirection, kDirectionDescription}, {kLayerName, kLayerNameDescription}} {
+		if v, ok := d.strIn(ed, k[0]); ok {
+			if t, ok := lookupMessage(strings.TrimSpace(d.replace(v, "%%", ""))); ok {
+				d.setStrIn(ed, k[1], t)
 			}
 		}
 	}
-	if am, ok := ed.str("AccessMask"); ok {
-		var list []string
+	if am, ok := d.strIn(ed, kAccessMask); ok {
+		var store [16]string
+		list := int32(0)
 		var mask int64
-		for _, elem := range painlessSplit(am) {
+		for _, elem := range painlessSplit(am, store[:0]) {
 			if elem == "" {
 				continue
 			}
-			code := strings.TrimSpace(strings.ReplaceAll(elem, "%%", ""))
-			if t, ok := lookup(code); ok {
-				list = append(list, t)
+			code := strings.TrimSpace(d.replace(elem, "%%", ""))
+			if list == 0 {
+				list = d.newNode(event.KindArray)
+			}
+			if t, ok := lookupMessage(code); ok {
+				d.push(list, t)
 			} else {
-				list = append(list, code)
+				d.push(list, code)
 				if c, ok := msobjsReversed[code]; ok {
-					code = strconv.Itoa(c)
+					code = d.itoa(int64(c))
 				}
 			}
 			if n, ok := javaLongDecode(code); ok {
 				mask |= n
 			}
 		}
-		if len(list) > 0 {
-			ed.set("AccessMask", list)
+		if list != 0 {
+			d.setNodeIn(ed, kAccessMask, list)
 		}
-		var desc []string
-		for b := 0; b < 32; b++ {
-			flag := int64(1) << b
-			if mask&flag == flag {
-				if name, ok := accessMaskNames[fmt.Sprintf("0x%08X", flag)]; ok {
-					desc = append(desc, name)
+		desc := int32(0)
+		for b, name := range accessMaskBits {
+			if flag := int64(1) << b; mask&flag == flag && name != "" {
+				if desc == 0 {
+					desc = d.slotKey(ed, kAccessMaskDescription)
+					d.clear(desc, event.KindArray)
 				}
+				d.push(desc, name)
 			}
-		}
-		if len(desc) > 0 {
-			ed.set("AccessMaskDescription", desc)
 		}
 	}
 }
 
 // painlessSplit is the white-space splitter of the message-table script:
 // leading blanks skipped, runs of blanks separate, and the (possibly
-// empty) remainder always appended.
-func painlessSplit(s string) []string {
+// empty) remainder always appended. It appends the parts to dst.
+func painlessSplit(s string, dst []string) []string {
+	if !utf8.ValidString(s) {
+		// The script works on characters: invalid bytes come out as
+		// U+FFFD, so the parts are not substrings of s.
+		return append(dst, painlessSplitRunes(s)...)
+	}
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isJavaWhitespace(r) {
+			break
+		}
+		i += n
+	}
+	last := i
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isJavaWhitespace(r) {
+			i += n
+			continue
+		}
+		dst = append(dst, s[last:i])
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isJavaWhitespace(r) {
+				break
+			}
+			i += n
+		}
+		last = i
+	}
+	return append(dst, s[last:])
+}
+
+// painlessSplitRunes is painlessSplit on the characters of s.
+func painlessSplitRunes(s string) []string {
 	var f []string
 	rs := []rune(s)
 	last := 0
@@ -740,99 +1002,119 @@ func painlessSplit(s string) []string {
 	return append(f, string(rs[last:]))
 }
 
-func securitySession(d *obj, ed *obj) {
-	if v, ok := ed.str("AccountName"); ok {
-		d.set("user.name", v)
-		d.appendUnique("related.user", v)
+func (d *doc) securitySession(ed int32) {
+	if v, ok := d.strIn(ed, kAccountName); ok {
+		d.setStr(fUserName, v)
+		d.appendUnique(fRelatedUser, v)
 	}
-	if v, ok := ed.str("AccountDomain"); ok {
-		d.set("user.domain", v)
+	if v, ok := d.strIn(ed, kAccountDomain); ok {
+		d.setStr(fUserDomain, v)
 	}
-	if v, ok := ed.str("ClientAddress"); ok && v != "-" && v != "Unknown" {
+	if v, ok := d.strIn(ed, kClientAddress); ok && v != "-" && v != "Unknown" {
 		if v == "LOCAL" {
 			v = "127.0.0.1"
-			ed.set("ClientAddress", v)
+			d.setStrIn(ed, kClientAddress, v)
 		}
-		d.set("source.ip", v)
-		d.appendUnique("related.ip", v)
+		d.setStr(fSourceIP, v)
+		d.appendUnique(fRelatedIP, v)
 	}
-	if v, ok := ed.str("ClientName"); ok {
-		d.set("source.domain", v)
+	if v, ok := d.strIn(ed, kClientName); ok {
+		d.setStr(fSourceDomain, v)
 	}
-	if v, ok := ed.str("LogonID"); ok {
-		d.set("winlog.logon.id", v)
+	if v, ok := d.strIn(ed, kLogonID); ok {
+		d.setStr(fLogonID, v)
 	}
 }
 
-func securityTargetUser(d *obj, ed *obj) {
-	id, ok := ed.str("TargetUserSid")
+func (d *doc) securityTargetUser(ed int32) {
+	id, ok := d.strIn(ed, kTargetUserSid)
 	if !ok {
-		id, ok = ed.str("TargetSid")
+		id, ok = d.strIn(ed, kTargetSid)
 	}
 	if ok {
-		if !d.has("user.id") {
-			d.set("user.id", id)
+		if !d.has(fUserID) {
+			d.setStr(fUserID, id)
 		} else {
-			d.set("user.target.id", id)
+			d.setStr(fUserTargetID, id)
 		}
 	}
-	if name, ok := ed.str("TargetUserName"); ok {
-		n := strings.Split(name, "@")[0]
-		if !d.has("user.name") {
-			d.set("user.name", n)
+	if name, ok := d.strIn(ed, kTargetUserName); ok {
+		n, _, _ := strings.Cut(name, "@")
+		if !d.has(fUserName) {
+			d.setStr(fUserName, n)
 		} else {
-			d.set("user.target.name", n)
+			d.setStr(fUserTargetName, n)
 		}
-		d.appendUnique("related.user", n)
+		d.appendUnique(fRelatedUser, n)
 	}
-	if dom, ok := ed.str("TargetDomainName"); ok {
-		if !d.has("user.domain") {
-			d.set("user.domain", dom)
+	if dom, ok := d.strIn(ed, kTargetDomainName); ok {
+		if !d.has(fUserDomain) {
+			d.setStr(fUserDomain, dom)
 		} else {
-			d.set("user.target.domain", dom)
+			d.setStr(fUserTargetDomain, dom)
 		}
 	}
 }
 
-func securityMember(d *obj, ed *obj) {
-	if mn, ok := ed.str("MemberName"); ok {
-		parts := splitMemberName(mn)
-		name := strings.NewReplacer("CN=", "", "cn=", "").Replace(parts[0])
-		d.set("user.target.name", name)
-		d.appendUnique("related.user", name)
-		if len(parts) >= 4 {
-			d.set("user.target.domain", strings.NewReplacer("DC=", "", "dc=", "").Replace(parts[3]))
+func (d *doc) securityMember(ed int32) {
+	if mn, ok := d.strIn(ed, kMemberName); ok {
+		first, fourth, parts := splitMemberName(mn)
+		name := d.removeEither(first, "CN=", "cn=")
+		d.setStr(fUserTargetName, name)
+		d.appendUnique(fRelatedUser, name)
+		if parts >= 4 {
+			d.setStr(fUserTargetDomain, d.removeEither(fourth, "DC=", "dc="))
 		}
 	}
-	if v, ok := ed.str("TargetUserSid"); ok {
-		d.set("group.id", v)
+	if v, ok := d.strIn(ed, kTargetUserSid); ok {
+		d.setStr(fGroupID, v)
 	}
-	if v, ok := ed.str("TargetSid"); ok {
-		d.set("group.id", v)
+	if v, ok := d.strIn(ed, kTargetSid); ok {
+		d.setStr(fGroupID, v)
 	}
-	if v, ok := ed.str("TargetUserName"); ok {
-		d.set("group.name", v)
+	if v, ok := d.strIn(ed, kTargetUserName); ok {
+		d.setStr(fGroupName, v)
 	}
-	if v, ok := ed.str("TargetDomainName"); ok {
-		d.set("group.domain", strings.NewReplacer("DC=", "", "dc=", "").Replace(v))
+	if v, ok := d.strIn(ed, kTargetDomainName); ok {
+		d.setStr(fGroupDomain, d.removeEither(v, "DC=", "dc="))
 	}
-	if d.has("user.target") {
-		if !d.has("user.target.group") {
-			d.set("user.target.group", newObj())
+	if d.has(fUserTarget) {
+		if !d.has(fUserTargetGroup) {
+			d.setObj(fUserTargetGroup)
 		}
-		for _, k := range []string{"id", "name", "domain"} {
-			if v, ok := d.str("group." + k); ok {
-				d.set("user.target.group."+k, v)
+		for _, g := range targetGroup {
+			if v, ok := d.str(g[0]); ok {
+				d.setStr(g[1], v)
 			}
 		}
 	}
 }
 
+// removeEither returns strings.NewReplacer(a, "", b, "").Replace(s) for
+// two patterns of the same length that cannot overlap themselves.
+func (d *doc) removeEither(s, a, b string) string {
+	if !strings.Contains(s, a) && !strings.Contains(s, b) {
+		return s
+	}
+	start := d.mark()
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], a) || strings.HasPrefix(s[i:], b) {
+			i += len(a)
+			continue
+		}
+		d.sb.b = append(d.sb.b, s[i])
+		i++
+	}
+	return d.take(start)
+}
+
 // splitMemberName splits a distinguished name on commas that are not
 // escaped with a backslash, dropping trailing empty parts as the split
-// processor does.
-func splitMemberName(s string) []string {
-	var parts []string
+// processor does (but keeping one part), and returns the first and
+// fourth parts and the number of parts.
+func splitMemberName(s string) (first, fourth string, n int) {
+	var store [8]string
+	parts := store[:0]
 	start := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == ',' && (i == 0 || s[i-1] != '\\') {
@@ -844,127 +1126,149 @@ func splitMemberName(s string) []string {
 	for len(parts) > 1 && parts[len(parts)-1] == "" {
 		parts = parts[:len(parts)-1]
 	}
-	return parts
+	if len(parts) >= 4 {
+		fourth = parts[3]
+	}
+	return parts[0], fourth, len(parts)
 }
 
-// securityCopyTarget copies Target* to user.<what> (target or effective).
-func securityCopyTarget(d *obj, ed *obj, what, sidKey string) {
-	prefix := "user." + what
-	if !d.has(prefix) {
-		d.set(prefix, newObj())
+// securityCopyTarget copies Target* to user.target or user.effective.
+func (d *doc) securityCopyTarget(ed int32, u userFields, sidKey sym) {
+	if !d.has(u.obj) {
+		d.setObj(u.obj)
 	}
-	if id, ok := ed.str(sidKey); ok && id != "" && id != "-" {
-		d.set(prefix+".id", id)
+	if id, ok := d.strIn(ed, sidKey); ok && id != "" && id != "-" {
+		d.setStr(u.id, id)
 	}
-	if name, ok := ed.str("TargetUserName"); ok && name != "" && name != "-" {
-		n := name
-		if parts := strings.Split(name, "@"); len(parts) > 1 {
-			n = parts[0]
-		}
-		d.set(prefix+".name", n)
-		d.appendUnique("related.user", n)
+	if name, ok := d.strIn(ed, kTargetUserName); ok && name != "" && name != "-" {
+		n, _, _ := strings.Cut(name, "@")
+		d.setStr(u.name, n)
+		d.appendUnique(fRelatedUser, n)
 	}
-	if dom, ok := ed.str("TargetDomainName"); ok && dom != "" && dom != "-" {
-		d.set(prefix+".domain", dom)
+	if dom, ok := d.strIn(ed, kTargetDomainName); ok && dom != "" && dom != "-" {
+		d.setStr(u.domain, dom)
 	}
-	if o, ok := d.get(prefix).(*obj); ok && o.size() == 0 {
-		d.del(prefix)
-	}
-}
-
-func securityCommonAuth(d *obj, ed *obj) {
-	if v, ok := ed.str("ProcessId"); ok {
-		if n, ok := javaLongDecode(v); ok {
-			d.set("process.pid", n)
-		}
-		ed.del("ProcessId")
-	}
-	if v, ok := ed.str("ProcessName"); ok {
-		d.set("process.executable", v)
-		ed.del("ProcessName")
-	}
-	if v, ok := ed.str("IpAddress"); ok && v != "-" {
-		d.set("source.ip", v)
-		ed.del("IpAddress")
-	}
-	if v, ok := ed.str("IpPort"); ok && v != "-" {
-		if n, ok := javaLongDecode(v); ok {
-			d.set("source.port", n)
-		}
-		ed.del("IpPort")
-	}
-	if v, ok := ed.str("WorkstationName"); ok {
-		d.set("source.domain", v)
-		ed.del("WorkstationName")
-	}
-	if v, ok := ed.str("ClientAddress"); ok && v != "-" {
-		d.set("related.ip", v)
-		ed.del("ClientAddress")
-	}
-	if !d.has("process.name") {
-		if exe, ok := d.str("process.executable"); ok {
-			parts := strings.Split(exe, `\`)
-			d.set("process.name", parts[len(parts)-1])
-		}
+	if o := d.get(u.obj); o != 0 && d.nodes[o].kind == event.KindObject && d.nodes[o].kids == 0 {
+		d.del(u.obj)
 	}
 }
 
-func security4688(d *obj, ed *obj) {
-	if v, ok := ed.str("NewProcessId"); ok {
+func (d *doc) securityCommonAuth(ed int32) {
+	if v, ok := d.strIn(ed, kProcessId); ok {
 		if n, ok := javaLongDecode(v); ok {
-			d.set("process.pid", n)
+			d.setInt(fProcessPID, n)
 		}
-		ed.del("NewProcessId")
+		d.delIn(ed, kProcessId)
 	}
-	if v, ok := ed.str("NewProcessName"); ok {
-		d.set("process.executable", v)
-		ed.del("NewProcessName")
+	if v, ok := d.strIn(ed, kProcessName); ok {
+		d.setStr(fProcessExecutable, v)
+		d.delIn(ed, kProcessName)
 	}
-	if v, ok := ed.str("ParentProcessName"); ok {
-		d.set("process.parent.executable", v)
-		ed.del("ParentProcessName")
+	if v, ok := d.strIn(ed, kIpAddress); ok && v != "-" {
+		d.setStr(fSourceIP, v)
+		d.delIn(ed, kIpAddress)
 	}
-	for _, p := range []string{"process", "process.parent"} {
-		if !d.has(p + ".name") {
-			if exe, ok := d.str(p + ".executable"); ok {
-				parts := strings.Split(exe, `\`)
-				d.set(p+".name", parts[len(parts)-1])
-			}
-		}
-	}
-	if v, ok := ed.str("ProcessId"); ok {
+	if v, ok := d.strIn(ed, kIpPort); ok && v != "-" {
 		if n, ok := javaLongDecode(v); ok {
-			d.set("process.parent.pid", n)
+			d.setInt(fSourcePort, n)
 		}
+		d.delIn(ed, kIpPort)
 	}
-	if cmd, ok := ed.str("CommandLine"); ok {
-		args := nonNil(SplitCommandLineNaive(cmd))
-		d.set("process.args", args)
-		d.set("process.args_count", int64(len(args)))
-		d.set("process.command_line", cmd)
+	if v, ok := d.strIn(ed, kWorkstationName); ok {
+		d.setStr(fSourceDomain, v)
+		d.delIn(ed, kWorkstationName)
 	}
-	if v, ok := ed.str("TargetUserName"); ok && v != "-" {
-		d.appendUnique("related.user", v)
+	if v, ok := d.strIn(ed, kClientAddress); ok && v != "-" {
+		d.setStr(fRelatedIP, v)
+		d.delIn(ed, kClientAddress)
+	}
+	d.setBaseName(procSelf)
+}
+
+// setBaseName sets <process>.name, unless it is set, to what follows the
+// last backslash of .executable.
+func (d *doc) setBaseName(pf procFields) {
+	if d.has(pf.name) {
+		return
+	}
+	if exe, ok := d.str(pf.executable); ok {
+		d.setStr(pf.name, exe[strings.LastIndexByte(exe, '\\')+1:])
 	}
 }
 
-func securityShare(d *obj, ed *obj) {
-	if v, ok := ed.str("RelativeTargetName"); ok && v != "" {
-		d.set("file.name", v)
+func (d *doc) security4688(ed int32) {
+	if v, ok := d.strIn(ed, kNewProcessId); ok {
+		if n, ok := javaLongDecode(v); ok {
+			d.setInt(fProcessPID, n)
+		}
+		d.delIn(ed, kNewProcessId)
 	}
-	if v, ok := ed.str("ShareLocalPath"); ok && v != "" {
-		d.set("file.directory", v)
+	if v, ok := d.strIn(ed, kNewProcessName); ok {
+		d.setStr(fProcessExecutable, v)
+		d.delIn(ed, kNewProcessName)
 	}
-	name, hasName := d.str("file.name")
-	if dir, ok := d.str("file.directory"); ok && hasName {
-		d.set("file.path", dir+`\`+name)
+	if v, ok := d.strIn(ed, kParentProcessName); ok {
+		d.setStr(fParentExecutable, v)
+		d.delIn(ed, kParentProcessName)
 	}
-	if v, ok := ed.str("ShareName"); ok && v != "" && hasName {
-		d.set("file.target_path", v+`\`+name)
+	d.setBaseName(procSelf)
+	d.setBaseName(procParent)
+	if v, ok := d.strIn(ed, kProcessId); ok {
+		if n, ok := javaLongDecode(v); ok {
+			d.setInt(fParentPID, n)
+		}
+	}
+	if cmd, ok := d.strIn(ed, kCommandLine); ok {
+		arr := d.setArr(procSelf.args)
+		n := d.pushNaiveArgs(arr, cmd)
+		d.setInt(procSelf.argsCount, int64(n))
+		d.setStr(procSelf.commandLine, cmd)
+	}
+	if v, ok := d.strIn(ed, kTargetUserName); ok && v != "-" {
+		d.appendUnique(fRelatedUser, v)
+	}
+}
+
+// pushNaiveArgs appends to arr the arguments SplitCommandLineNaive gives
+// and returns their number.
+func (d *doc) pushNaiveArgs(arr int32, cmd string) int {
+	if cmd == "" {
+		return 0
+	}
+	n := 0
+	start := 0
+	inQuote := false
+	for i, r := range cmd {
+		if r == '"' {
+			inQuote = !inQuote
+		}
+		if !inQuote && isJavaWhitespace(r) {
+			d.push(arr, cmd[start:i])
+			n++
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	d.push(arr, cmd[start:])
+	return n + 1
+}
+
+func (d *doc) securityShare(ed int32) {
+	if v, ok := d.strIn(ed, kRelativeTargetName); ok && v != "" {
+		d.setStr(fFileName, v)
+	}
+	if v, ok := d.strIn(ed, kShareLocalPath); ok && v != "" {
+		d.setStr(fFileDirectory, v)
+	}
+	name, hasName := d.str(fFileName)
+	if dir, ok := d.str(fFileDirectory); ok && hasName {
+		d.setStr(fFilePath, d.concat(dir, `\`+name))
+	}
+	if v, ok := d.strIn(ed, kShareName); ok && v != "" && hasName {
+		d.setStr(fFileTargetPath, d.concat(v, `\`+name))
 	}
 	if hasName {
 		if i := strings.LastIndexByte(name, '.'); i >= 0 {
-			d.set("file.extension", name[i+1:])
+			d.setStr(fFileExtension, name[i+1:])
 		}
 	}
 }
@@ -995,8 +1299,8 @@ func javaLongDecode(s string) (int64, bool) {
 	if s == "" || s[0] == '-' || s[0] == '+' {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(s, base, 64)
-	if err != nil {
+	n, ok := parseUnsigned(s, base)
+	if !ok {
 		return 0, false
 	}
 	if neg {
@@ -1005,11 +1309,33 @@ func javaLongDecode(s string) (int64, bool) {
 	return n, true
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// parseUnsigned is strconv.ParseInt(s, base, 64) for an unsigned s and a
+// base of 8, 10 or 16, without the error value.
+func parseUnsigned(s string, base int) (int64, bool) {
+	if s == "" {
+		return 0, false
 	}
-	return s
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var v byte
+		switch {
+		case '0' <= c && c <= '9':
+			v = c - '0'
+		case 'a' <= c && c <= 'z':
+			v = c - 'a' + 10
+		case 'A' <= c && c <= 'Z':
+			v = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		if int(v) >= base || n > math.MaxInt64/uint64(base) {
+			return 0, false
+		}
+		n = n*uint64(base) + uint64(v)
+		if n > math.MaxInt64 {
+			return 0, false
+		}
+	}
+	return int64(n), true
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -24,7 +24,7 @@ const (
 
 // levelNames are the standard level names (winmeta.xml) in lower case, as
 // log.level shows them. Level 0 (LogAlways) renders as Information.
-var levelNames = map[uint8]string{
+var levelNames = [256]string{
 	0: "information",
 	1: "critical",
 	2: "error",
@@ -34,7 +34,7 @@ var levelNames = map[uint8]string{
 }
 
 // opcodeNames are the standard opcode names (winmeta.xml).
-var opcodeNames = map[uint8]string{
+var opcodeNames = [256]string{
 	0:   "Info",
 	1:   "Start",
 	2:   "Stop",
@@ -98,7 +98,7 @@ var wellKnownSIDs = map[string][3]string{ // name, domain, type
 
 // sysmonTasks are Sysmon's task names (task number = event ID), which
 // Winlogbeat shows as winlog.task and as the pre-pipeline event.action.
-var sysmonTasks = map[uint16]string{
+var sysmonTasks = map[uint16]string{ // see sysmonTask
 	1:   "Process Create (rule: ProcessCreate)",
 	2:   "File creation time changed (rule: FileCreateTime)",
 	3:   "Network connection detected (rule: NetworkConnect)",
@@ -130,6 +130,21 @@ var sysmonTasks = map[uint16]string{
 	29:  "File Executable Detected (rule: FileExecutableDetected)",
 	255: "Error report",
 }
+
+// sysmonTask returns sysmonTasks[task], read from an array.
+func sysmonTask(task uint16) string {
+	if int(task) < len(sysmonTaskArray) {
+		return sysmonTaskArray[task]
+	}
+	return ""
+}
+
+var sysmonTaskArray = func() (a [256]string) {
+	for t, name := range sysmonTasks {
+		a[t] = name
+	}
+	return a
+}()
 
 // providerTasks are task names of the other providers the modules map.
 // Security-Auditing tasks are the audit subcategory names of msobjs.dll.

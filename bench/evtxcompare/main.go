@@ -1,5 +1,6 @@
-// Command evtxcompare compares Vigil's EVTX reader (winlog/evtx) with
-// github.com/0xrawsec/golang-evtx on the same files in the same run:
+// Command evtxcompare compares Vigil's EVTX reader (winlog/evtx), and its
+// whole path from EVTX to ECS documents (winlog/evtx and winlog.ToECS),
+// with github.com/0xrawsec/golang-evtx on the same files in the same run:
 // events per second of wall time and of CPU time, MB/s, allocations and
 // peak memory. Each parser runs in its own child process, so that peak
 // resident memory is measured for it alone.
@@ -27,6 +28,7 @@ import (
 	"time"
 
 	rawsec "github.com/0xrawsec/golang-evtx/evtx"
+	"github.com/vigil-sec/vigil/winlog"
 	"github.com/vigil-sec/vigil/winlog/evtx"
 )
 
@@ -47,15 +49,30 @@ type result struct {
 	PerRound    int64   `json:"events_per_round"`
 }
 
-var parsers = []string{"vigil", "0xrawsec"}
+// parsers are what a child can run:
+//
+//   - vigil: winlog/evtx records, each file read as a stream (Reset), as
+//     from a file;
+//   - vigil-mem: the same from memory (ResetBytes), chunks decoded in place;
+//   - vigil-ecs, vigil-ecs-mem: the same, each record mapped to its ECS
+//     document with winlog.ToECS;
+//   - vigil-ecs-transient: vigil-ecs-mem with a winlog.Mapper that reuses
+//     its memory, each document valid until the next, as a consumer of
+//     transient events (ingest.Options.Transient) would use it;
+//   - 0xrawsec: golang-evtx's events (FastEvents).
+var parsers = []string{"vigil", "vigil-mem", "vigil-ecs", "vigil-ecs-mem", "vigil-ecs-transient", "0xrawsec"}
+
+// baseline is the parser the others are compared with.
+const baseline = "0xrawsec"
 
 func main() {
 	child := flag.String("child", "", "run one parser in this process (used by the parent)")
 	mb := flag.Int("mb", 100, "parse at least this many MB of EVTX per parser")
 	procs := flag.Int("procs", 1, "GOMAXPROCS of the child processes")
+	only := flag.String("parsers", strings.Join(parsers, ","), "comma-separated parsers to run")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: evtxcompare [-mb N] [-procs N] [file.evtx|dir ...]\n"+
-			"Files default to the testdata of winlog/evtx. Directories are searched for *.evtx.\n")
+		fmt.Fprintf(os.Stderr, "usage: evtxcompare [-mb N] [-procs N] [-parsers list] [file.evtx|dir ...]\n"+
+			"Files default to the EVTX testdata of winlog and winlog/evtx. Directories are searched for *.evtx.\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -73,7 +90,7 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(res)
 		return
 	}
-	if err := runParent(paths, *mb, *procs); err != nil {
+	if err := runParent(paths, *mb, *procs, strings.Split(*only, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "evtxcompare:", err)
 		os.Exit(1)
 	}
@@ -82,7 +99,7 @@ func main() {
 // evtxFiles expands the arguments into a sorted list of EVTX files.
 func evtxFiles(args []string) ([]string, error) {
 	if len(args) == 0 {
-		args = []string{filepath.Join("..", "..", "winlog", "evtx", "testdata")}
+		args = []string{filepath.Join("..", "..", "winlog", "testdata"), filepath.Join("..", "..", "winlog", "evtx", "testdata")}
 	}
 	var out []string
 	for _, a := range args {
@@ -111,7 +128,7 @@ func evtxFiles(args []string) ([]string, error) {
 	return out, nil
 }
 
-func runParent(paths []string, mb, procs int) error {
+func runParent(paths []string, mb, procs int, run []string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -119,7 +136,7 @@ func runParent(paths []string, mb, procs int) error {
 	fmt.Printf("%d files, >= %d MB of EVTX per parser, GOMAXPROCS=%d in each child, %s/%s, %d CPUs\n\n",
 		len(paths), mb, procs, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 	var results []result
-	for _, p := range parsers {
+	for _, p := range run {
 		args := append([]string{"-child", p, "-mb", fmt.Sprint(mb)}, paths...)
 		cmd := exec.Command(self, args...)
 		cmd.Env = append(os.Environ(), fmt.Sprintf("GOMAXPROCS=%d", procs))
@@ -134,21 +151,39 @@ func runParent(paths []string, mb, procs int) error {
 		}
 		results = append(results, r)
 	}
-	fmt.Printf("%-9s %10s %12s %12s %9s %11s %12s %10s %10s\n",
-		"parser", "events", "events/s", "events/cpu-s", "MB/s", "allocs/ev", "bytes/ev", "peak heap", "max RSS")
+	var base *result
+	for i := range results {
+		if results[i].Parser == baseline {
+			base = &results[i]
+		}
+	}
+	fmt.Printf("%-19s %9s %10s %12s %8s %10s %10s %8s %9s %9s\n",
+		"parser", "events", "events/s", "events/cpu-s", "MB/s", "allocs/ev", "bytes/ev", "vs "+baseline, "peak heap", "max RSS")
 	for _, r := range results {
-		fmt.Printf("%-9s %10d %12.0f %12.0f %9.1f %11.1f %12.0f %9.1fM %9.1fM\n",
-			r.Parser, r.Events, float64(r.Events)/r.WallSec, float64(r.Events)/r.CPUSec,
+		ratio := "-"
+		if base != nil {
+			ratio = fmt.Sprintf("%.2fx", cpuRate(r)/cpuRate(*base))
+		}
+		fmt.Printf("%-19s %9d %10.0f %12.0f %8.1f %10.1f %10.0f %8s %8.1fM %8.1fM\n",
+			r.Parser, r.Events, float64(r.Events)/r.WallSec, cpuRate(r),
 			float64(r.Bytes)/(1<<20)/r.WallSec, float64(r.Mallocs)/float64(r.Events),
-			float64(r.TotalAlloc)/float64(r.Events), float64(r.PeakHeap)/(1<<20), float64(r.MaxRSSBytes)/(1<<20))
+			float64(r.TotalAlloc)/float64(r.Events), ratio, float64(r.PeakHeap)/(1<<20), float64(r.MaxRSSBytes)/(1<<20))
 	}
-	if len(results) == 2 && results[0].PerRound != results[1].PerRound {
-		fmt.Printf("\nnote: events per pass over the files differ: %s %d, %s %d\n",
-			results[0].Parser, results[0].PerRound, results[1].Parser, results[1].PerRound)
+	for _, r := range results[1:] {
+		if r.PerRound != results[0].PerRound {
+			fmt.Printf("\nnote: events per pass over the files differ: %s %d, %s %d\n",
+				results[0].Parser, results[0].PerRound, r.Parser, r.PerRound)
+		}
 	}
-	fmt.Printf("\ninput held in memory: %.1f MB (included in max RSS)\n", float64(results[0].InputBytes)/(1<<20))
+	if len(results) > 0 {
+		fmt.Printf("\nvs %s: events per CPU-second relative to it. Input held in memory: %.1f MB (included in max RSS).\n",
+			baseline, float64(results[0].InputBytes)/(1<<20))
+	}
 	return nil
 }
+
+// cpuRate returns the events per CPU-second of r.
+func cpuRate(r result) float64 { return float64(r.Events) / r.CPUSec }
 
 func runChild(parser string, paths []string, volume int64) (result, error) {
 	res := result{Parser: parser, Files: len(paths)}
@@ -163,12 +198,19 @@ func runChild(parser string, paths []string, volume int64) (result, error) {
 	}
 	var parse func([]byte) (int64, error)
 	switch parser {
-	case "vigil":
+	case "vigil", "vigil-mem", "vigil-ecs", "vigil-ecs-mem", "vigil-ecs-transient":
 		r := evtx.NewReader(nil, "")
 		var in bytes.Reader
+		mem := strings.HasSuffix(parser, "-mem") || parser == "vigil-ecs-transient"
+		ecs := strings.HasPrefix(parser, "vigil-ecs")
+		m := winlog.Mapper{Reuse: parser == "vigil-ecs-transient"}
 		parse = func(b []byte) (int64, error) {
-			in.Reset(b)
-			r.Reset(&in, "input.evtx")
+			if mem {
+				r.ResetBytes(b, "input.evtx")
+			} else {
+				in.Reset(b)
+				r.Reset(&in, "input.evtx")
+			}
 			var n int64
 			for {
 				rec, err := r.Next()
@@ -178,7 +220,12 @@ func runChild(parser string, paths []string, volume int64) (result, error) {
 				if err != nil {
 					return n, err
 				}
-				_ = rec
+				switch {
+				case m.Reuse:
+					_ = m.ToECS(rec)
+				case ecs:
+					_ = winlog.ToECS(rec)
+				}
 				n++
 			}
 		}

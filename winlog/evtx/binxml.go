@@ -184,6 +184,29 @@ type compiler struct {
 	t     *template
 	end   int
 	inDef bool // template definition: element starts carry a dependency id, substitutions allowed
+
+	// For a template definition at [start, end): the names it takes
+	// from elsewhere in the chunk, which a shared copy must check.
+	start int
+	refs  []nameRef
+}
+
+// nameRef is a name that a template definition refers to by offset
+// outside the definition itself.
+type nameRef struct {
+	off  uint32
+	name string
+}
+
+// readName is the decoder's readName, noting names outside a definition.
+func (c *compiler) readName(p, end int) (xname, int, error) {
+	x, np, err := c.d.readName(p, end)
+	if err == nil && c.inDef {
+		if off := u32(c.d.chunk, p); int64(off) < int64(c.start) || int64(off) >= int64(c.end) {
+			c.refs = append(c.refs, nameRef{off, x.s})
+		}
+	}
+	return x, np, err
 }
 
 // template returns the compiled template definition at chunk offset off,
@@ -191,6 +214,11 @@ type compiler struct {
 // with its error.
 func (d *decoder) template(off uint32) *template {
 	if t, ok := d.templates[off]; ok {
+		return t
+	}
+	def := d.definition(off)
+	if t := d.sharedTemplate(off, def); t != nil {
+		d.templates[off] = t
 		return t
 	}
 	t := d.newTemplate()
@@ -208,7 +236,7 @@ func (d *decoder) template(off uint32) *template {
 		t.err = errAt(o, "template definition of %d bytes runs past chunk end", size)
 		return t
 	}
-	c := compiler{d: d, t: t, end: start + int(size), inDef: true}
+	c := compiler{d: d, t: t, end: start + int(size), inDef: true, start: o}
 	p := start
 	for p+4 <= c.end && d.chunk[p] == tokFragment {
 		p += 4
@@ -230,6 +258,9 @@ func (d *decoder) template(off uint32) *template {
 			return t
 		}
 		p = np
+	}
+	if def != nil {
+		d.share(off, def, t, c.refs)
 	}
 	return t
 }
@@ -255,7 +286,7 @@ func (c *compiler) element(p, depth int) (int, error) {
 		return p, errAt(p, "truncated element start")
 	}
 	p += 4 // element size; not needed
-	name, p, err := d.readName(p, end)
+	name, p, err := c.readName(p, end)
 	if err != nil {
 		return p, err
 	}
@@ -268,7 +299,7 @@ func (c *compiler) element(p, depth int) (int, error) {
 		}
 		p += 4 // attribute list size; not needed
 		for p < end && data[p]&^tokMore == tokAttribute {
-			aname, np, err := d.readName(p+1, end)
+			aname, np, err := c.readName(p+1, end)
 			if err != nil {
 				return np, err
 			}
@@ -319,7 +350,7 @@ func (c *compiler) element(p, depth int) (int, error) {
 				p++
 				break content
 			case tokPITarget:
-				if _, p, err = d.readName(p+1, end); err != nil {
+				if _, p, err = c.readName(p+1, end); err != nil {
 					return p, err
 				}
 			case tokPIData:
@@ -368,7 +399,7 @@ func (c *compiler) element(p, depth int) (int, error) {
 // character or entity reference, or a substitution. ok is false when the
 // token at p is not one of these.
 func (c *compiler) piece(p int) (pc op, next int, ok bool, err error) {
-	d, data, end := c.d, c.d.chunk, c.end
+	data, end := c.d.chunk, c.end
 	tok := data[p]
 	switch tok &^ tokMore {
 	case tokValue:
@@ -389,7 +420,7 @@ func (c *compiler) piece(p int) (pc op, next int, ok bool, err error) {
 		r := rune(u16(data, p+1))
 		return op{kind: opText, text: c.keepText(utf8.AppendRune(c.arena(), r))}, p + 3, true, nil
 	case tokEntityRef:
-		x, np, err := d.readName(p+1, end)
+		x, np, err := c.readName(p+1, end)
 		if err != nil {
 			return pc, np, false, err
 		}

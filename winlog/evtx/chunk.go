@@ -248,7 +248,17 @@ func (s *scanner) next() (RawRecord, error, bool) {
 	return RawRecord{Offset: p}, err, true
 }
 
+// allZero reports whether b holds only zero bytes. Unused chunks are
+// 64 KiB of zeros, so it reads eight words at a time.
 func allZero(b []byte) bool {
+	le := binary.LittleEndian
+	for len(b) >= 64 {
+		if le.Uint64(b)|le.Uint64(b[8:])|le.Uint64(b[16:])|le.Uint64(b[24:])|
+			le.Uint64(b[32:])|le.Uint64(b[40:])|le.Uint64(b[48:])|le.Uint64(b[56:]) != 0 {
+			return false
+		}
+		b = b[64:]
+	}
 	for _, c := range b {
 		if c != 0 {
 			return false

@@ -1,6 +1,9 @@
 package evtx
 
-import "errors"
+import (
+	"errors"
+	"hash/maphash"
+)
 
 // sval is a substitution value of a template instance: its type and where
 // its bytes are in the chunk.
@@ -36,6 +39,11 @@ type decoder struct {
 	arr       arrayCursor
 	sink      sink
 
+	// Compiled templates shared between chunks (see tmplcache.go).
+	shared      map[uint64]*sharedTemplate
+	sharedBytes int // their approximate size
+	seed        maphash.Seed
+
 	// Storage for the compiled templates of the current chunk, reused
 	// from chunk to chunk.
 	tmplPool   []*template
@@ -51,6 +59,8 @@ func newDecoder() *decoder {
 	return &decoder{
 		names:     make(map[uint32]xname),
 		templates: make(map[uint32]*template),
+		shared:    make(map[uint64]*sharedTemplate),
+		seed:      maphash.MakeSeed(),
 	}
 }
 

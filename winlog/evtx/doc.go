@@ -13,7 +13,8 @@
 //	stats := r.Stats() // records read and skipped, problems found
 //
 // Reset lets one Reader read many files without allocating its buffers
-// again. ParseChunk decodes a single chunk, and DecodeFragment and
+// again; ResetBytes reads a file held in memory in place, without copying
+// its chunks. ParseChunk decodes a single chunk, and DecodeFragment and
 // AppendFragmentXML a single binary XML fragment; they serve tools and
 // fuzzing.
 //
@@ -33,7 +34,10 @@
 // # Decoding
 //
 // Template definitions are compiled once per chunk into a flat list of
-// operations and replayed for each record with its values. The renderer
+// operations and replayed for each record with its values. A Reader keeps
+// compiled templates from chunk to chunk and file to file, and uses one
+// again where a chunk holds the same definition at the same offset, with
+// the same names (the first template of a chunk often is). The renderer
 // follows the Windows rules: an element whose dependency value or optional
 // substitution is NULL is left out, an attribute with an empty value is
 // left out, an element holding an array value (in its content or its

@@ -77,6 +77,12 @@ type Reader struct {
 	r    io.Reader
 	name string
 
+	// For a file in memory (ResetBytes): the file, and the offset of
+	// what has not been read yet.
+	mem bool
+	src []byte
+	pos int
+
 	header  FileHeader
 	started bool
 	err     error // sticky: io.EOF or a fatal error
@@ -110,6 +116,39 @@ func NewReader(r io.Reader, name string) *Reader {
 func (r *Reader) Reset(in io.Reader, name string) {
 	buf, dec, b := r.buf, r.dec, r.b
 	*r = Reader{r: in, name: name, buf: buf, dec: dec, b: b}
+}
+
+// ResetBytes makes r read the EVTX file held in data, as Reset does for a
+// stream, with the same results, but without copying each chunk into a
+// buffer first: the chunks are decoded where they are. data must not be
+// modified until the file has been read; the records do not refer to it.
+func (r *Reader) ResetBytes(data []byte, name string) {
+	buf, dec, b := r.buf, r.dec, r.b
+	*r = Reader{mem: true, src: data, name: name, buf: buf, dec: dec, b: b}
+}
+
+// readFull returns the next n bytes of the file, as io.ReadFull reads
+// them: with io.EOF if there are none, io.ErrUnexpectedEOF with those
+// there are if there are fewer. From a stream they are read into r.buf,
+// from memory they are sliced.
+func (r *Reader) readFull(n int) ([]byte, error) {
+	if r.mem {
+		rest := r.src[r.pos:]
+		if len(rest) == 0 {
+			return nil, io.EOF
+		}
+		m := min(n, len(rest))
+		r.pos += m
+		if m < n {
+			return rest[:m:m], io.ErrUnexpectedEOF
+		}
+		return rest[:m:m], nil
+	}
+	if r.buf == nil {
+		r.buf = make([]byte, ChunkSize)
+	}
+	m, err := io.ReadFull(r.r, r.buf[:n])
+	return r.buf[:m], err
 }
 
 // Header returns the file header. It is valid once Next has been called.
@@ -176,11 +215,8 @@ func (r *Reader) All() iter.Seq2[*winlog.Record, error] {
 }
 
 func (r *Reader) readHeader() error {
-	if r.buf == nil {
-		r.buf = make([]byte, ChunkSize)
-	}
-	hb := r.buf[:FileHeaderSize]
-	n, err := io.ReadFull(r.r, hb)
+	hb, err := r.readFull(FileHeaderSize)
+	n := len(hb)
 	switch {
 	case err == nil:
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
@@ -218,7 +254,8 @@ func (r *Reader) readChunk() error {
 			r.chunkOff += ChunkSize
 		}
 		r.chunkNo++
-		n, err := io.ReadFull(r.r, r.buf)
+		data, err := r.readFull(ChunkSize)
+		n := len(data)
 		switch {
 		case err == nil:
 		case errors.Is(err, io.EOF):
@@ -234,7 +271,6 @@ func (r *Reader) readChunk() error {
 		default:
 			return fmt.Errorf("%s: reading chunk at offset %d: %w", r.name, r.chunkOff, err)
 		}
-		data := r.buf[:n]
 		h, herr := ParseChunkHeader(data)
 		if herr != nil {
 			if allZero(data) {
