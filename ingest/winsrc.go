@@ -15,11 +15,14 @@ type xmlSource struct {
 	r    *Reader
 	name string
 	x    *winlog.XMLReader
+	m    winlog.Mapper
 	c    io.Closer
 }
 
 func newXMLSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *xmlSource {
-	return &xmlSource{r: r, name: name, x: winlog.NewXMLReader(br, name), c: c}
+	s := &xmlSource{r: r, name: name, x: winlog.NewXMLReader(br, name), c: c}
+	s.m.Reuse = r.opts.Transient
+	return s
 }
 
 func (s *xmlSource) close() error { return s.c.Close() }
@@ -35,7 +38,7 @@ func (s *xmlSource) next() (*event.Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &event.Event{Doc: winlog.ToECS(rec), Src: event.Source{Name: s.name, Index: int64(s.x.Line())}}, nil
+		return &event.Event{Doc: s.m.ToECS(rec), Src: event.Source{Name: s.name, Index: int64(s.x.Line())}}, nil
 	}
 }
 
@@ -44,12 +47,15 @@ type evtxSource struct {
 	r        *Reader
 	name     string
 	x        *evtx.Reader
+	m        winlog.Mapper
 	c        io.Closer
 	reported bool
 }
 
 func newEVTXSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *evtxSource {
-	return &evtxSource{r: r, name: name, x: evtx.NewReader(br, name), c: c}
+	s := &evtxSource{r: r, name: name, x: evtx.NewReader(br, name), c: c}
+	s.m.Reuse = r.opts.Transient
+	return s
 }
 
 // report moves the EVTX reader's problems into the ingest stats, once.
@@ -79,5 +85,5 @@ func (s *evtxSource) next() (*event.Event, error) {
 		s.report()
 		return nil, err
 	}
-	return &event.Event{Doc: winlog.ToECS(rec), Src: event.Source{Name: s.name, Index: int64(rec.RecordID)}}, nil
+	return &event.Event{Doc: s.m.ToECS(rec), Src: event.Source{Name: s.name, Index: int64(rec.RecordID)}}, nil
 }

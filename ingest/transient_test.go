@@ -1,0 +1,52 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+// TestTransient checks that a transient read hands out the same documents
+// as an ordinary one, for every reader that reuses its memory: a consumer
+// that copies each event when it gets it (as the engine does for the
+// events it keeps) must see exactly what a non-transient read returns.
+func TestTransient(t *testing.T) {
+	dir := t.TempDir()
+	ndjson := writeFile(t, dir, "a.ndjson", []byte(
+		`{"@timestamp":"2024-01-01T00:00:00Z","process":{"name":"a.exe","args":["a","-x"]}}`+"\n"+
+			`{"@timestamp":"2024-01-01T00:00:01Z","process.name":"b.exe","host":{"name":"h"}}`+"\n"))
+	xml := writeFile(t, dir, "b.xml", []byte(xmlEvents("1", "3", "11", "13")))
+	inputs := map[string]string{
+		"ndjson": ndjson,
+		"xml":    xml,
+		"evtx":   filepath.Join("..", "winlog", "evtx", "testdata", "sysmon-9.01.evtx"),
+		"evtx2":  filepath.Join("..", "winlog", "evtx", "testdata", "powershell-4104.evtx"),
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			if _, err := os.Stat(in); err != nil {
+				t.Fatal(err)
+			}
+			want, _ := readAll(t, []string{in}, Options{})
+			r, err := Open([]string{in}, Options{Transient: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var got []event.Value
+			for ev := range r.All() {
+				got = append(got, ev.Doc.Clone())
+			}
+			if len(got) != len(want) || len(want) == 0 {
+				t.Fatalf("transient read gave %d events, ordinary read %d", len(got), len(want))
+			}
+			for i := range want {
+				if g, w := got[i].String(), want[i].Doc.String(); g != w {
+					t.Errorf("event %d:\ntransient %s\nordinary  %s", i, g, w)
+				}
+			}
+		})
+	}
+}
