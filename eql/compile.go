@@ -270,8 +270,18 @@ func (f *filterPlan) categoryMatches(v *event.Value) bool {
 	if v == nil {
 		return false
 	}
-	if s, ok := v.Str(); ok && !f.foldCategory {
-		return s == f.category
+	if !f.foldCategory {
+		if s, ok := v.Str(); ok {
+			return s == f.category
+		}
+		if v.Kind() == event.KindArray {
+			for i, n := 0, v.Len(); i < n; i++ {
+				if s, ok := v.Elem(i).Str(); ok && s == f.category {
+					return true
+				}
+			}
+			return false
+		}
 	}
 	return anyValue(v, f)
 }
