@@ -1,6 +1,12 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
 
 // BenchmarkEndToEnd runs the end-to-end measurement of `vigil bench`:
 // NDJSON bytes through ingest (selective decoding) and the 10-rule engine.
@@ -12,5 +18,40 @@ func BenchmarkEndToEnd(b *testing.B) {
 		}
 		b.ReportMetric(float64(ms[0].events)/ms[0].cpu.Seconds(), "events/cpu-s")
 		b.ReportMetric(float64(ms[1].events)/ms[1].cpu.Seconds(), "scan-events/cpu-s")
+	}
+}
+
+// TestBench runs `vigil bench` briefly and checks that it measures every
+// figure it promises, with events and results where the queries must
+// find some.
+func TestBench(t *testing.T) {
+	var out bytes.Buffer
+	if err := runBench(&out, time.Millisecond, 2000); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, row := range []string{
+		"engine filter (hot)", "engine filter (cold)",
+		"engine sequence3 (hot)", "engine sequence3 (cold)",
+		"engine sequence2-by-pid (hot)", "engine sequence2-by-pid (cold)",
+		"end-to-end, 10 rules", "ceiling: JSON tokenising pass",
+	} {
+		line := ""
+		for _, l := range strings.Split(text, "\n") {
+			if strings.HasPrefix(l, row) {
+				line = l
+			}
+		}
+		if line == "" {
+			t.Errorf("no row %q in:\n%s", row, text)
+			continue
+		}
+		if f := strings.Fields(strings.TrimPrefix(line, row)); len(f) == 0 || f[0] == "0" {
+			t.Errorf("row %q measured no events: %s", row, line)
+		}
+	}
+	// 100,000 events at least (one round of the loop) hold matches.
+	if !regexp.MustCompile(`(?m)^engine sequence3 \(hot\) .* [1-9][0-9]* results`).MatchString(text) {
+		t.Errorf("the 3-stage sequence found nothing:\n%s", text)
 	}
 }
