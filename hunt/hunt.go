@@ -91,6 +91,10 @@ type Summary struct {
 type RuleCount struct {
 	Rule  *Rule
 	Count int
+	// DroppedPartials counts the rule's partial sequences dropped at
+	// its cap (eql.Options.MaxPartials): when it is not zero, alerts may
+	// be missing.
+	DroppedPartials int64
 }
 
 // TechniqueCount is the number of alerts of the rules of one technique.
@@ -107,7 +111,8 @@ func (h *Hunter) Summary() Summary {
 	byTech := map[string]*TechniqueCount{}
 	for i, r := range h.rules {
 		s.Total += h.counts[i]
-		s.ByRule = append(s.ByRule, RuleCount{Rule: r, Count: h.counts[i]})
+		s.ByRule = append(s.ByRule, RuleCount{Rule: r, Count: h.counts[i],
+			DroppedPartials: h.engine.RunStats(i).DroppedPartials})
 		for _, t := range r.Techniques {
 			tc := byTech[t]
 			if tc == nil {

@@ -21,10 +21,11 @@ import (
 
 func newHuntCmd() *cobra.Command {
 	var (
-		rulesDir   string
-		output     string
-		window     int
-		noProgress bool
+		rulesDir    string
+		output      string
+		window      int
+		maxPartials int
+		noProgress  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "hunt [--rules DIR] INPUT...",
@@ -53,7 +54,7 @@ technique and rule follows on stderr.`,
 			if err != nil {
 				return err
 			}
-			rules, err := huntRules(v)
+			rules, err := huntRules(v, eql.Options{MaxPartials: maxPartials})
 			if err != nil {
 				return err
 			}
@@ -75,15 +76,16 @@ technique and rule follows on stderr.`,
 	cmd.Flags().StringVar(&rulesDir, "rules", "", "vault folder whose rules to run (default: the built-in vault)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "alert format: table, ndjson or json (default: table on a terminal, ndjson otherwise)")
 	cmd.Flags().IntVar(&window, "window", 0, "events held per input to put it in time order (0: automatic)")
+	cmd.Flags().IntVar(&maxPartials, "max-partials", eql.DefaultMaxPartials, "cap on live partial sequences per rule; the oldest are dropped and counted")
 	cmd.Flags().BoolVar(&noProgress, "no-progress", false, "do not show the progress bar on a terminal")
 	return cmd
 }
 
-// huntRules compiles the rules of a vault.
-func huntRules(v *vault.Vault) ([]*hunt.Rule, error) {
+// huntRules compiles the rules of a vault with the options opts.
+func huntRules(v *vault.Vault, opts eql.Options) ([]*hunt.Rule, error) {
 	var rules []*hunt.Rule
 	for _, r := range v.Rules {
-		q, err := eql.Compile(r.Query, eql.Options{})
+		q, err := eql.Compile(r.Query, opts)
 		if err != nil {
 			if el, ok := err.(eql.ErrorList); ok {
 				return nil, fmt.Errorf("rule %s does not compile:\n%s", r.ID, el.Shifted(r.QueryLine-1).Format(r.Note.Path))
@@ -177,7 +179,7 @@ func runHunt(rules []*hunt.Rule, inputs []string, opts huntOptions, stdin io.Rea
 	if werr != nil {
 		return werr
 	}
-	writeHuntSummary(stderr, h.Summary(), st)
+	writeHuntSummary(stderr, h, st)
 	return nil
 }
 
@@ -221,13 +223,20 @@ func alertWhat(a *hunt.Alert) string {
 	return ""
 }
 
-func writeHuntSummary(w io.Writer, s hunt.Summary, st *stream.Stream) {
+func writeHuntSummary(w io.Writer, h *hunt.Hunter, st *stream.Stream) {
+	s := h.Summary()
 	is := st.IngestStats()
 	reportProblems(w, "hunt", is)
 	fmt.Fprintf(w, "\n%d alerts from %d events in %d inputs (%d records and %d inputs skipped)\n",
 		s.Total, is.Events, is.Files, is.Skipped, is.FilesSkipped)
 	if late := st.Stats().Late; late > 0 {
 		fmt.Fprintf(w, "%d events were out of time order beyond the merge window (raise --window)\n", late)
+	}
+	for _, r := range s.ByRule {
+		if r.DroppedPartials > 0 {
+			fmt.Fprintf(w, "rule %s: %d partial sequences dropped at the --max-partials cap; alerts may be missing\n",
+				r.Rule.ID, r.DroppedPartials)
+		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TECHNIQUE\tALERTS\tRULES FIRED")

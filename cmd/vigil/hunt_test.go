@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/content"
+	"github.com/vigil-sec/vigil/eql"
+	"github.com/vigil-sec/vigil/hunt"
 	"github.com/vigil-sec/vigil/vault"
 )
 
@@ -27,7 +30,7 @@ func TestHuntCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules, err := huntRules(v)
+	rules, err := huntRules(v, eql.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,5 +76,26 @@ func TestHuntCorpus(t *testing.T) {
 	}
 	if strings.Contains(summary, "out of time order") {
 		t.Errorf("events out of order beyond the window:\n%s", summary)
+	}
+}
+
+// A hunt whose sequence state overflows its cap says so, naming the rule:
+// its alerts may be incomplete.
+func TestHuntReportsDroppedPartials(t *testing.T) {
+	var in strings.Builder
+	for i := range 5 {
+		fmt.Fprintf(&in, `{"@timestamp":"2024-01-01T00:00:0%dZ","event":{"category":["process"]},"host":{"name":"h%d"}}`+"\n", i, i)
+	}
+	q, err := eql.Compile(`sequence by host.name [process where true] [network where true]`, eql.Options{MaxPartials: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := []*hunt.Rule{{ID: "seq", Name: "seq", Severity: "low", Query: q}}
+	var out, errOut bytes.Buffer
+	if err := runHunt(rules, []string{"-"}, huntOptions{output: "ndjson"}, strings.NewReader(in.String()), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if want := "rule seq: 3 partial sequences dropped at the --max-partials cap"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, errOut.String())
 	}
 }

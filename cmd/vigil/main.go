@@ -10,6 +10,9 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vigil-sec/vigil/eql"
+	"github.com/vigil-sec/vigil/stream"
 )
 
 func main() {
@@ -41,8 +44,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "vigil",
-		Short:         "Detection engineering for Windows telemetry: EQL rules, tests and hunts",
+		Use:   "vigil",
+		Short: "Detection engineering for Windows telemetry: EQL rules, tests and hunts",
+		Long: fmt.Sprintf(`Vigil runs EQL detection rules, with Elasticsearch's semantics, over Windows
+telemetry (EVTX, event XML, ECS NDJSON), proves each rule against its attack
+and benign recordings, and keeps the detection vault.
+
+Memory is bounded whatever the input: each query keeps at most %d live
+partial sequences (--max-partials on query and hunt; the oldest are dropped
+and counted), sequence state expires with maxspan, and the time-ordered
+merge of inputs holds at most %d events per input (--window).`, eql.DefaultMaxPartials, stream.DefaultWindow),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
