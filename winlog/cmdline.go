@@ -1,6 +1,9 @@
 package winlog
 
-import "unicode"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
 // SplitCommandLine splits a Windows command line into arguments the way
 // Winlogbeat's Sysmon and PowerShell pipelines do (process.args): the
@@ -80,10 +83,17 @@ func appendArg(dst []byte, cmd string) ([]byte, string) {
 // gives a trailing empty argument). An empty command line gives no
 // arguments.
 func SplitCommandLineNaive(cmd string) []string {
-	if cmd == "" {
-		return nil
-	}
 	var args []string
+	eachNaiveArg(cmd, func(arg string) { args = append(args, arg) })
+	return args
+}
+
+// eachNaiveArg calls f with each argument SplitCommandLineNaive gives, in
+// order.
+func eachNaiveArg(cmd string, f func(arg string)) {
+	if cmd == "" {
+		return
+	}
 	start := 0
 	inQuote := false
 	for i, r := range cmd {
@@ -91,14 +101,13 @@ func SplitCommandLineNaive(cmd string) []string {
 			inQuote = !inQuote
 		}
 		if !inQuote && isJavaWhitespace(r) {
-			args = append(args, cmd[start:i])
-			start = i + len(string(r))
+			f(cmd[start:i])
+			start = i + utf8.RuneLen(r)
 		}
 	}
 	// The pipeline appends the remainder when it reaches the last
 	// character, including an empty one after a trailing blank.
-	args = append(args, cmd[start:])
-	return args
+	f(cmd[start:])
 }
 
 // isJavaWhitespace reports whether r is white space by Java's

@@ -1232,24 +1232,12 @@ func (d *doc) security4688(ed int32) {
 // pushNaiveArgs appends to arr the arguments SplitCommandLineNaive gives
 // and returns their number.
 func (d *doc) pushNaiveArgs(arr int32, cmd string) int {
-	if cmd == "" {
-		return 0
-	}
 	n := 0
-	start := 0
-	inQuote := false
-	for i, r := range cmd {
-		if r == '"' {
-			inQuote = !inQuote
-		}
-		if !inQuote && isJavaWhitespace(r) {
-			d.push(arr, cmd[start:i])
-			n++
-			start = i + utf8.RuneLen(r)
-		}
-	}
-	d.push(arr, cmd[start:])
-	return n + 1
+	eachNaiveArg(cmd, func(arg string) {
+		d.push(arr, arg)
+		n++
+	})
+	return n
 }
 
 func (d *doc) securityShare(ed int32) {
