@@ -136,6 +136,35 @@ func (*Call) exprNode()    {}
 func (*Paren) exprNode()   {}
 func (*BadExpr) exprNode() {}
 
+// Inspect traverses x depth first, as go/ast.Inspect does: it calls f for
+// x and, if f returns true, for each of its sub-expressions in turn. The
+// patterns of a Match are literals and are not visited.
+func Inspect(x Expr, f func(Expr) bool) {
+	if x == nil || !f(x) {
+		return
+	}
+	switch x := x.(type) {
+	case *Unary:
+		Inspect(x.X, f)
+	case *Binary:
+		Inspect(x.X, f)
+		Inspect(x.Y, f)
+	case *In:
+		Inspect(x.X, f)
+		for _, e := range x.List {
+			Inspect(e, f)
+		}
+	case *Match:
+		Inspect(x.X, f)
+	case *Call:
+		for _, a := range x.Args {
+			Inspect(a, f)
+		}
+	case *Paren:
+		Inspect(x.X, f)
+	}
+}
+
 // ---------------------------------------------------------------------------
 // Queries
 

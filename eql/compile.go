@@ -550,36 +550,16 @@ func (c *compiler) checkBoolean(x Expr) {
 func (c *compiler) fieldRefsOf(x Expr) []*fieldRef {
 	var out []*fieldRef
 	seen := map[string]bool{}
-	var walk func(Expr)
-	walk = func(x Expr) {
-		switch x := x.(type) {
-		case *Field:
-			name := c.opts.Schema.resolve(x.Name)
-			if !seen[name] && len(x.Index) == 0 {
+	Inspect(x, func(x Expr) bool {
+		if f, ok := x.(*Field); ok {
+			name := c.opts.Schema.resolve(f.Name)
+			if !seen[name] && len(f.Index) == 0 {
 				seen[name] = true
 				out = append(out, c.refFor(name))
 			}
-		case *Unary:
-			walk(x.X)
-		case *Binary:
-			walk(x.X)
-			walk(x.Y)
-		case *In:
-			walk(x.X)
-			for _, e := range x.List {
-				walk(e)
-			}
-		case *Match:
-			walk(x.X)
-		case *Call:
-			for _, a := range x.Args {
-				walk(a)
-			}
-		case *Paren:
-			walk(x.X)
 		}
-	}
-	walk(x)
+		return true
+	})
 	return out
 }
 
@@ -1057,32 +1037,12 @@ func literalValue(x *Literal) event.Value {
 // refsField reports whether x reads a document field.
 func refsField(x Expr) bool {
 	found := false
-	var walk func(Expr)
-	walk = func(x Expr) {
-		switch x := x.(type) {
-		case *Field:
+	Inspect(x, func(x Expr) bool {
+		if _, ok := x.(*Field); ok {
 			found = true
-		case *Unary:
-			walk(x.X)
-		case *Binary:
-			walk(x.X)
-			walk(x.Y)
-		case *In:
-			walk(x.X)
-			for _, e := range x.List {
-				walk(e)
-			}
-		case *Match:
-			walk(x.X)
-		case *Call:
-			for _, a := range x.Args {
-				walk(a)
-			}
-		case *Paren:
-			walk(x.X)
 		}
-	}
-	walk(x)
+		return !found
+	})
 	return found
 }
 

@@ -195,34 +195,12 @@ func leavesOf(x Expr, negate bool) []Expr {
 func fieldsOf(x Expr) []*Field {
 	var out []*Field
 	seen := map[string]bool{}
-	var walk func(Expr)
-	walk = func(x Expr) {
-		switch n := x.(type) {
-		case *Field:
-			if !seen[n.Name] && len(n.Index) == 0 {
-				seen[n.Name] = true
-				out = append(out, n)
-			}
-		case *Unary:
-			walk(n.X)
-		case *Binary:
-			walk(n.X)
-			walk(n.Y)
-		case *In:
-			walk(n.X)
-			for _, e := range n.List {
-				walk(e)
-			}
-		case *Match:
-			walk(n.X)
-		case *Call:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *Paren:
-			walk(n.X)
+	Inspect(x, func(x Expr) bool {
+		if f, ok := x.(*Field); ok && !seen[f.Name] && len(f.Index) == 0 {
+			seen[f.Name] = true
+			out = append(out, f)
 		}
-	}
-	walk(x)
+		return true
+	})
 	return out
 }

@@ -204,3 +204,43 @@ func TestCatalog(t *testing.T) {
 		}
 	}
 }
+
+func TestInspect(t *testing.T) {
+	tests := []struct {
+		src  string
+		want string // the fields visited, in order
+	}{
+		{`a == 1`, "a"},
+		{`not (a : "x*" or length(b) > c + -d)`, "a b c d"},
+		{`a in (b, 1, c) and e like~ ("x", "y")`, "a b c e"},
+		{`concat(a, concat(b, "c"))`, "a b"},
+		{`true`, ""},
+	}
+	for _, tt := range tests {
+		x, err := ParseExpr(tt.src)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.src, err)
+		}
+		var got []string
+		Inspect(x, func(x Expr) bool {
+			if f, ok := x.(*Field); ok {
+				got = append(got, f.Name)
+			}
+			return true
+		})
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("Inspect(%s) visits %q, want %q", tt.src, g, tt.want)
+		}
+	}
+	// Returning false stops the descent below a node.
+	x, _ := ParseExpr(`a == 1 and (b == 2)`)
+	n := 0
+	Inspect(x, func(x Expr) bool {
+		n++
+		_, paren := x.(*Paren)
+		return !paren
+	})
+	if n != 5 { // and, ==, a, 1, (...)
+		t.Errorf("Inspect visited %d nodes, want 5", n)
+	}
+}
