@@ -298,14 +298,7 @@ func (d *doc) mapPowerShell() {
 		d.kvSplit(ed, s, "\n\t", "=", "\n\t")
 	}
 	d.psTime()
-	switch code {
-	case "400":
-		d.setStrs(fEventType, "start")
-	case "403":
-		d.setStrs(fEventType, "end")
-	default:
-		d.setStrs(fEventType, "info")
-	}
+	d.psEventType(code, "400", "403")
 	d.psConvertLong(ed, kSequenceNumber, fEventSequence)
 	d.stringifyRecordID()
 	d.renameNonEmpty(ed, kHostId, fProcessEntityID)
@@ -324,11 +317,7 @@ func (d *doc) mapPowerShell() {
 	d.renameNonEmpty(ed, kEngineVersion, fPSEngineVersion)
 	d.renameNonEmpty(ed, kPipelineId, fPSPipelineID)
 	d.renameNonEmpty(ed, kRunspaceId, fPSRunspaceID)
-	d.renameNonEmpty(ed, kHostVersion, fPSExecutableVersion)
-	d.renameNonEmpty(ed, kCommandLine, fPSCommandValue)
-	d.renameNonEmpty(ed, kCommandPath, fPSCommandPath)
-	d.renameNonEmpty(ed, kCommandName, fPSCommandName)
-	d.renameNonEmpty(ed, kCommandType, fPSCommandType)
+	d.psHostCommand(ed)
 	if code == "800" {
 		if s, ok := d.strIn(ed, kParam3); ok {
 			d.psInvocationDetails(s, true)
@@ -337,6 +326,29 @@ func (d *doc) mapPowerShell() {
 	d.splitArgs(procSelf)
 	d.psScriptFile(ed)
 	d.psCleanup(ed, psClassicDropped)
+}
+
+// psEventType sets event.type from the event code: start and end name the
+// codes of the start and end events, any other is "info".
+func (d *doc) psEventType(code, start, end string) {
+	switch code {
+	case start:
+		d.setStrs(fEventType, "start")
+	case end:
+		d.setStrs(fEventType, "end")
+	default:
+		d.setStrs(fEventType, "info")
+	}
+}
+
+// psHostCommand moves the host version and the command fields both
+// PowerShell pipelines take from the event data, in their order.
+func (d *doc) psHostCommand(ed int32) {
+	d.renameNonEmpty(ed, kHostVersion, fPSExecutableVersion)
+	d.renameNonEmpty(ed, kCommandLine, fPSCommandValue)
+	d.renameNonEmpty(ed, kCommandPath, fPSCommandPath)
+	d.renameNonEmpty(ed, kCommandName, fPSCommandName)
+	d.renameNonEmpty(ed, kCommandType, fPSCommandType)
 }
 
 // mapPowerShellOperational applies the powershell_operational pipeline
@@ -351,14 +363,7 @@ func (d *doc) mapPowerShellOperational() {
 	d.removeKeyBlanks(ed)
 	_, code := d.psCommon()
 	d.psTime()
-	switch code {
-	case "4105":
-		d.setStrs(fEventType, "start")
-	case "4106":
-		d.setStrs(fEventType, "end")
-	default:
-		d.setStrs(fEventType, "info")
-	}
+	d.psEventType(code, "4105", "4106")
 	d.psConvertLong(ed, kSequenceNumber, fEventSequence)
 	d.stringifyRecordID()
 	d.renameNonEmpty(ed, kHostID, fProcessEntityID)
@@ -392,11 +397,7 @@ func (d *doc) mapPowerShellOperational() {
 	d.renameNonEmpty(ed, kPipelineID, fPSPipelineID)
 	d.renameNonEmpty(ed, kRunspaceID, fPSRunspaceID)
 	d.renameNonEmpty(ed, kRunspaceId, fPSRunspaceID)
-	d.renameNonEmpty(ed, kHostVersion, fPSExecutableVersion)
-	d.renameNonEmpty(ed, kCommandLine, fPSCommandValue)
-	d.renameNonEmpty(ed, kCommandPath, fPSCommandPath)
-	d.renameNonEmpty(ed, kCommandName, fPSCommandName)
-	d.renameNonEmpty(ed, kCommandType, fPSCommandType)
+	d.psHostCommand(ed)
 	d.renameNonEmpty(ed, kScriptBlockId, fPSScriptBlockID)
 	d.renameNonEmpty(ed, kScriptBlockText, fPSScriptBlockText)
 	if text, ok := d.str(fPSScriptBlockText); ok {
