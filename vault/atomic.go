@@ -179,23 +179,9 @@ func sectionCode(s *Section, executor string, textOK bool, p *problems) string {
 
 // decodeTelemetry reads the telemetry key.
 func decodeTelemetry(f *fields, required bool) []TelemetryRef {
-	v := f.get("telemetry")
-	if v == nil {
-		f.missing("telemetry", required)
-		return nil
-	}
-	if v.Kind != yaml.SequenceNode {
-		f.p.addf(v.Line, "front matter: telemetry must be a list, found %s", nodeKindName(v))
-		return nil
-	}
 	var out []TelemetryRef
-	for _, item := range v.Content {
-		if item.Kind != yaml.MappingNode {
-			f.p.addf(item.Line, "front matter: each telemetry entry must be a mapping with path and kind, found %s", nodeKindName(item))
-			continue
-		}
-		tf := newFields(f.p, item, item.Line, "telemetry")
-		r := TelemetryRef{Line: item.Line}
+	for _, tf := range f.list("telemetry", required, "telemetry", "each telemetry entry must be a mapping with path and kind") {
+		r := TelemetryRef{Line: tf.line}
 		r.Path = tf.str("path", true)
 		if r.Path != "" {
 			if c := path.Clean(r.Path); c != r.Path || strings.HasPrefix(r.Path, "/") || c == ".." || strings.HasPrefix(c, "../") || strings.Contains(r.Path, `\`) {
@@ -214,30 +200,14 @@ func decodeTelemetry(f *fields, required bool) []TelemetryRef {
 		tf.unknown()
 		out = append(out, r)
 	}
-	if len(out) == 0 && len(v.Content) == 0 {
-		f.missing("telemetry", required)
-	}
 	return out
 }
 
 // decodeKnownGaps reads the known_gaps key.
 func decodeKnownGaps(f *fields) []KnownGap {
-	v := f.get("known_gaps")
-	if v == nil {
-		return nil
-	}
-	if v.Kind != yaml.SequenceNode {
-		f.p.addf(v.Line, "front matter: known_gaps must be a list, found %s", nodeKindName(v))
-		return nil
-	}
 	var out []KnownGap
-	for _, item := range v.Content {
-		if item.Kind != yaml.MappingNode {
-			f.p.addf(item.Line, "front matter: each known gap must be a mapping with rule, reason and fix, found %s", nodeKindName(item))
-			continue
-		}
-		gf := newFields(f.p, item, item.Line, "known gap")
-		g := KnownGap{Line: item.Line}
+	for _, gf := range f.list("known_gaps", false, "known gap", "each known gap must be a mapping with rule, reason and fix") {
+		g := KnownGap{Line: gf.line}
 		g.Rule = gf.str("rule", true)
 		g.Reason = gf.str("reason", true)
 		g.Fix = gf.str("fix", true)

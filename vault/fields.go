@@ -61,6 +61,34 @@ func (f *fields) get(key string) *yaml.Node {
 	return nil
 }
 
+// list reads key as a list of mappings and returns the fields of each
+// entry, which messages call what. A value that is not a list, and entries
+// that are not mappings, are reported (entry describes the mapping wanted,
+// as "each signal must be a mapping"). An empty list counts as missing.
+func (f *fields) list(key string, required bool, what, entry string) []*fields {
+	v := f.get(key)
+	if v == nil {
+		f.missing(key, required)
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		f.p.addf(v.Line, "%s: %s must be a list, found %s", f.what, key, nodeKindName(v))
+		return nil
+	}
+	if len(v.Content) == 0 {
+		f.missing(key, required)
+	}
+	var out []*fields
+	for _, item := range v.Content {
+		if item.Kind != yaml.MappingNode {
+			f.p.addf(item.Line, "%s: %s, found %s", f.what, entry, nodeKindName(item))
+			continue
+		}
+		out = append(out, newFields(f.p, item, item.Line, what))
+	}
+	return out
+}
+
 func (f *fields) missing(key string, required bool) {
 	if required {
 		f.p.addf(f.line, "%s: missing %s", f.what, key)

@@ -116,27 +116,13 @@ func (s Signal) Matches(channel, provider string, eventID int, field func(name s
 
 // decodeSignals reads the signals key.
 func decodeSignals(f *fields) []Signal {
-	v := f.get("signals")
-	if v == nil {
-		f.missing("signals", true)
-		return nil
-	}
-	if v.Kind != yaml.SequenceNode {
-		f.p.addf(v.Line, "front matter: signals must be a list, found %s", nodeKindName(v))
-		return nil
-	}
 	var out []Signal
-	for _, item := range v.Content {
-		if item.Kind != yaml.MappingNode {
-			f.p.addf(item.Line, "front matter: each signal must be a mapping, found %s", nodeKindName(item))
-			continue
-		}
-		sf := newFields(f.p, item, item.Line, "signal")
-		s := Signal{Line: item.Line}
+	for _, sf := range f.list("signals", true, "signal", "each signal must be a mapping") {
+		s := Signal{Line: sf.line}
 		s.Channel = sf.str("channel", false)
 		s.Provider = sf.str("provider", false)
 		if s.Channel == "" && s.Provider == "" {
-			f.p.addf(item.Line, "signal: give a channel or a provider")
+			f.p.addf(sf.line, "signal: give a channel or a provider")
 		}
 		if id, ok := sf.integer("event_id", true); ok {
 			if id < 0 || id > 65535 {
@@ -151,9 +137,6 @@ func decodeSignals(f *fields) []Signal {
 		}
 		sf.unknown()
 		out = append(out, s)
-	}
-	if len(out) == 0 && len(v.Content) == 0 {
-		f.missing("signals", true)
 	}
 	return out
 }
