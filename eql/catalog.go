@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"sort"
 	"strings"
+
+	"github.com/vigil-sec/vigil/internal/suggest"
 )
 
 //go:embed catalog/fields.txt
@@ -64,5 +66,5 @@ func (c *Catalog) Known(name string) bool {
 
 // Nearest suggests the known field closest to a misspelt name.
 func (c *Catalog) Nearest(name string) string {
-	return nearest(name, c.names)
+	return suggest.Nearest(name, c.names)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/event"
+
+	"github.com/vigil-sec/vigil/internal/suggest"
 )
 
 // DefaultMaxPartials is the default cap on live partial sequences per
@@ -1216,7 +1218,7 @@ func (c *compiler) callValue(x *Call) valueFn {
 			panic(bailout{})
 		}
 		hint := "see the functions of the Elasticsearch EQL reference: " + strings.Join(functionNames(), ", ")
-		if s := nearest(x.Name, functionNames()); s != "" {
+		if s := suggest.Nearest(x.Name, functionNames()); s != "" {
 			hint = fmt.Sprintf("did you mean %s?", s)
 		}
 		c.errs.errorf(&Literal{From: x.NamePos, To: x.NamePos + Pos(len(x.Name))}, hint, "unknown function %s", x.Name)

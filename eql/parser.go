@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigil-sec/vigil/internal/suggest"
 )
 
 // maxNesting bounds the depth of nested expressions so that hostile input
@@ -384,7 +386,7 @@ func (p *parser) parseMaxSpan(q *Sequence) {
 				"unexpected 'runs' on the sequence")
 		}
 		hint := ""
-		if s := nearest(p.tok.lit, []string{"maxspan"}); s != "" {
+		if s := suggest.Nearest(p.tok.lit, []string{"maxspan"}); s != "" {
 			hint = "did you mean 'maxspan'?"
 		}
 		p.fail(hint, "expected 'maxspan' after 'with', found %s", describe(p.tok))
@@ -519,7 +521,7 @@ func (p *parser) parseRuns(t *Term) {
 	}
 	if key.tok != IDENT || key.lit != "runs" {
 		hint := ""
-		if nearest(key.lit, []string{"runs"}) != "" {
+		if suggest.Nearest(key.lit, []string{"runs"}) != "" {
 			hint = "did you mean 'runs'?"
 		}
 		p.fail(hint, "expected 'runs' after 'with', found %s", describe(key))

@@ -169,17 +169,6 @@ func TestParseDepthLimit(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"abc", "abc", 0}, {"abc", "acb", 1}, {"lenght", "length", 1}, {"kitten", "sitting", 3}, {"", "ab", 2}} {
-		if got := editDistance(tt.a, tt.b); got != tt.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
-		}
-	}
-}
-
 func TestCatalog(t *testing.T) {
 	cat := ECSCatalog()
 	for _, f := range []string{"process.name", "process.parent.executable", "event.category", "registry.data.strings",

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/event"
+
+	"github.com/vigil-sec/vigil/internal/suggest"
 )
 
 // Result is one answer of a query.
@@ -68,7 +70,7 @@ func (c *compiler) compilePipes(q *Query) []*pipePlan {
 			if c.opts.Extensions {
 				hint += " (and the hunting pipes count, unique, unique_count, filter, sort)"
 			}
-			if s := nearest(name, append(append([]string{}, esPipes...), extensionPipes...)); s != "" {
+			if s := suggest.Nearest(name, append(append([]string{}, esPipes...), extensionPipes...)); s != "" {
 				hint = "did you mean " + s + "?"
 			}
 			c.errs.errorf(namePos, hint, "unrecognized pipe %s", name)

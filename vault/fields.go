@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vigil-sec/vigil/internal/suggest"
 )
 
 // obsidianKeys are front matter properties of Obsidian itself, allowed in
@@ -220,43 +222,10 @@ func (f *fields) unknown() {
 		if f.used[k.Value] || (f.what == "front matter" && slices.Contains(obsidianKeys, k.Value)) {
 			continue
 		}
-		if s := nearest(k.Value, known); s != "" {
+		if s := suggest.Nearest(k.Value, known); s != "" {
 			f.p.addf(k.Line, "%s: unknown key %q (did you mean %q?)", f.what, k.Value, s)
 		} else {
 			f.p.addf(k.Line, "%s: unknown key %q (known keys: %s)", f.what, k.Value, strings.Join(known, ", "))
 		}
 	}
-}
-
-// nearest returns the candidate closest to s by edit distance, if it is
-// close enough to be a plausible typo.
-func nearest(s string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vigil-sec/vigil/internal/suggest"
 )
 
 // A Signal is an event an atomic test is expected to produce: an event of
@@ -201,7 +203,7 @@ func decodeCondition(p *problems, k, v *yaml.Node) []Condition {
 			c.Not = true
 		default:
 			msg := fmt.Sprintf("signal: unknown modifier %q in %q (known: %s)", m, k.Value, strings.Join(modifiers, ", "))
-			if s := nearest(m, modifiers); s != "" {
+			if s := suggest.Nearest(m, modifiers); s != "" {
 				msg = fmt.Sprintf("signal: unknown modifier %q in %q (did you mean %q?)", m, k.Value, s)
 			}
 			p.addf(k.Line, "%s", msg)
