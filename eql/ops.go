@@ -1,6 +1,7 @@
 package eql
 
 import (
+	"cmp"
 	"math"
 	"strconv"
 	"strings"
@@ -72,7 +73,7 @@ func compareConst(x event.Value, c *constant, t FieldType) (int, bool) {
 		if !ok || !c.isTime {
 			return 0, false
 		}
-		return cmpInt(ns, c.ns), true
+		return cmp.Compare(ns, c.ns), true
 	case TypeVersion:
 		s, ok := x.Text()
 		if !ok || !c.hasStr {
@@ -109,7 +110,7 @@ func compareConst(x event.Value, c *constant, t FieldType) (int, bool) {
 	case event.KindInt:
 		i, _ := x.Int()
 		if c.isInt {
-			return cmpInt(i, c.i), true
+			return cmp.Compare(i, c.i), true
 		}
 		if c.isNum {
 			return cmpFloat(float64(i), c.num), true
@@ -128,16 +129,8 @@ func compareConst(x event.Value, c *constant, t FieldType) (int, bool) {
 	return 0, false
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
+// cmpFloat orders a and b by < and >; unlike cmp.Compare it does not
+// order NaN before every number.
 func cmpFloat(a, b float64) int {
 	switch {
 	case a < b:
