@@ -27,13 +27,18 @@ func Open(inputs []string, in ingest.Options, o Order) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
+	return open(files, o, func(f string) (*ingest.Reader, error) { return ingest.Open([]string{f}, in) })
+}
+
+// open opens each path with openOne and merges them.
+func open(paths []string, o Order, openOne func(string) (*ingest.Reader, error)) (*Stream, error) {
 	s := &Stream{}
 	var srcs []Source
-	for _, f := range files {
-		r, err := ingest.Open([]string{f}, in)
+	for _, p := range paths {
+		r, err := openOne(p)
 		if err != nil {
 			s.Close()
-			return nil, fmt.Errorf("open %s: %w", f, err)
+			return nil, fmt.Errorf("open %s: %w", p, err)
 		}
 		s.readers = append(s.readers, r)
 		srcs = append(srcs, r)
@@ -104,20 +109,5 @@ func (s *Stream) All(yield func(*event.Event) bool) {
 
 // OpenFS is Open for files of a file system such as an embedded vault.
 func OpenFS(fsys fs.FS, paths []string, in ingest.Options, o Order) (*Stream, error) {
-	s := &Stream{}
-	var srcs []Source
-	for _, p := range paths {
-		r, err := ingest.OpenFS(fsys, []string{p}, in)
-		if err != nil {
-			s.Close()
-			return nil, fmt.Errorf("open %s: %w", p, err)
-		}
-		s.readers = append(s.readers, r)
-		srcs = append(srcs, r)
-	}
-	if o.Window <= 0 && len(srcs) > 0 {
-		o.Window = min(DefaultWindow, max(64, maxBuffered/len(srcs)))
-	}
-	s.Merger = NewMerger(srcs, o)
-	return s, nil
+	return open(paths, o, func(p string) (*ingest.Reader, error) { return ingest.OpenFS(fsys, []string{p}, in) })
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -382,39 +383,15 @@ func runSpec(s *Suite, spec Spec, opts eql.Options) Outcome {
 		}
 		run.Close()
 		for _, want := range spec.Expected {
-			if equalIDs(want, o.Got) {
+			if slices.Equal(want, o.Got) {
 				o.Pass = true
 			}
 		}
-		if o.Pass && spec.JoinKeys != nil && !equalStrings(spec.JoinKeys, o.GotKeys) {
+		if o.Pass && spec.JoinKeys != nil && !slices.Equal(spec.JoinKeys, o.GotKeys) {
 			o.Pass = false
 		}
 		return o
 	}
-}
-
-func equalIDs(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Describe renders an outcome for people.
