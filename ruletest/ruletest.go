@@ -232,18 +232,10 @@ func (r *Runner) checkFormat(t vault.TelemetryRef) error {
 
 func (r *Runner) runAtomic(t *vault.AtomicTest) *TestResult {
 	res := &TestResult{Kind: "atomic", ID: t.ID, Name: t.Name, Note: t.Note.Path}
-	for _, ref := range t.Telemetry {
-		res.Telemetry = append(res.Telemetry, ref.Path)
-		if ref.Kind == vault.Authored {
-			res.Authored = true
-		}
-	}
-	tr, err := r.replay(t.Telemetry)
-	if err != nil {
-		res.Status, res.Detail = Error, err.Error()
+	tr := r.replayFor(res, t.Telemetry)
+	if tr == nil {
 		return res
 	}
-	res.Events, res.Skipped, res.Problems = tr.ingest.Events, tr.ingest.Skipped, tr.problems
 	var failures []string
 	for _, s := range t.Signals {
 		sr := SignalResult{Signal: describeSignal(s), Optional: s.Optional, Note: s.Note}
@@ -285,18 +277,10 @@ func (r *Runner) runAtomic(t *vault.AtomicTest) *TestResult {
 
 func (r *Runner) runBenign(b *vault.Benign) *TestResult {
 	res := &TestResult{Kind: "benign", ID: b.ID, Name: b.Name, Note: b.Note.Path}
-	for _, ref := range b.Telemetry {
-		res.Telemetry = append(res.Telemetry, ref.Path)
-		if ref.Kind == vault.Authored {
-			res.Authored = true
-		}
-	}
-	tr, err := r.replay(b.Telemetry)
-	if err != nil {
-		res.Status, res.Detail = Error, err.Error()
+	tr := r.replayFor(res, b.Telemetry)
+	if tr == nil {
 		return res
 	}
-	res.Events, res.Skipped, res.Problems = tr.ingest.Events, tr.ingest.Skipped, tr.problems
 	var failures []string
 	for _, vr := range r.v.SilentRules(b) {
 		e := r.expect(vr.ID, "silent", tr)
@@ -310,6 +294,25 @@ func (r *Runner) runBenign(b *vault.Benign) *TestResult {
 	}
 	finish(res, failures)
 	return res
+}
+
+// replayFor replays a test's telemetry and records what was read in res;
+// it returns nil, with res marked as an error, if the telemetry could not
+// be replayed.
+func (r *Runner) replayFor(res *TestResult, refs []vault.TelemetryRef) *telemetryRun {
+	for _, ref := range refs {
+		res.Telemetry = append(res.Telemetry, ref.Path)
+		if ref.Kind == vault.Authored {
+			res.Authored = true
+		}
+	}
+	tr, err := r.replay(refs)
+	if err != nil {
+		res.Status, res.Detail = Error, err.Error()
+		return nil
+	}
+	res.Events, res.Skipped, res.Problems = tr.ingest.Events, tr.ingest.Skipped, tr.problems
+	return tr
 }
 
 func finish(res *TestResult, failures []string) {
