@@ -231,25 +231,9 @@ func (d *doc) grow() {
 // at the end of parent's children and returns it.
 func (d *doc) appendChild(parent int32, s sym, key string) int32 {
 	c := d.newNode(event.KindMissing)
-	n := &d.nodes[c]
-	n.sym = s
+	d.link(parent, s, c)
 	if s == 0 && key != "" {
-		n.key = key
-	}
-	p := &d.nodes[parent]
-	if p.last == 0 {
-		p.first = c
-	} else {
-		d.nodes[p.last].next = c
-		n.prev = p.last
-	}
-	p.last = c
-	p.kids++
-	if p.kind == event.KindObject {
-		p.num |= symBit(s)
-	}
-	if parent == root && s < maxTop {
-		d.top[s] = c
+		d.nodes[c].key = key
 	}
 	return c
 }
@@ -459,7 +443,9 @@ func (d *doc) link(parent int32, s sym, c int32) {
 	}
 	p.last = c
 	p.kids++
-	p.num |= symBit(s)
+	if p.kind == event.KindObject { // the filter of its children's syms
+		p.num |= symBit(s)
+	}
 	if parent == root && s < maxTop {
 		d.top[s] = c
 	}
