@@ -75,6 +75,11 @@ func TestVaultCmd(t *testing.T) {
 }
 
 func TestVaultEmbedded(t *testing.T) {
+	// The built-in vault's verdicts live in the user's cache, where a run
+	// of `vigil test` on this machine may have left some: use an empty one.
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
 	fsys := os.DirFS(filepath.Join("..", "..", "vault", "testdata", "vault"))
 	embedded := func() (fs.FS, bool) { return fsys, true }
 
