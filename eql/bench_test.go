@@ -1,6 +1,7 @@
 package eql
 
 import (
+	"bytes"
 	"syscall"
 	"testing"
 	"time"
@@ -103,3 +104,63 @@ func BenchmarkSequence3(b *testing.B) { benchQuery(b, "sequence3") }
 // BenchmarkSequence2ByPID is a 2-stage sequence by host with maxspan=5m and
 // a per-stage by process.pid.
 func BenchmarkSequence2ByPID(b *testing.B) { benchQuery(b, "sequence2-by-pid") }
+
+// BenchmarkRuleSet pushes the 10-rule set of benchgen.Rules through one
+// Engine as `vigil query` runs it: each NDJSON line is decoded with only
+// the fields the rules read, into reused buffers, right before it is
+// pushed. The "decode" sub-benchmark times the decoding alone, so the
+// engine's share is the difference of the two.
+func BenchmarkRuleSet(b *testing.B) {
+	const n = 20_000
+	data := benchgen.NDJSON(n)
+	var lines [][]byte
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		lines, data = append(lines, data[:i]), data[i+1:]
+	}
+	var queries []*Query
+	fields := event.NewFieldSet()
+	for _, src := range benchgen.Rules {
+		q := MustCompile(src, Options{})
+		queries = append(queries, q)
+		for _, f := range q.Needs() {
+			fields.Add(f)
+		}
+	}
+	for _, withEngine := range []bool{false, true} {
+		name := "decode"
+		if withEngine {
+			name = "decode+engine"
+		}
+		b.Run(name, func(b *testing.B) {
+			d := event.Decoder{Reuse: true}
+			d.Select(fields)
+			ev := &event.Event{}
+			results := 0
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			events := 0
+			for b.Loop() {
+				eng := NewEngine(queries, func(int, *Result) { results++ })
+				eng.SetTransient(true)
+				for _, l := range lines {
+					v, err := d.Decode(l)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if withEngine {
+						ev.Doc = v
+						eng.Push(ev)
+					}
+				}
+				eng.Close()
+				events += n
+			}
+			reportRates(b, events, cpuTime()-cpu0)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
+			if withEngine {
+				b.ReportMetric(float64(results)/float64(events/n), "results/pass")
+			}
+		})
+	}
+}
