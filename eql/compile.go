@@ -840,10 +840,7 @@ func newConstSet(c *compiler, list []Expr, fold bool, t FieldType) *constSet {
 
 func (s *constSet) contains(v event.Value) bool {
 	if str, ok := v.Str(); ok && (s.typ == TypeUnknown || s.typ == TypeKeyword || s.typ == TypeText) {
-		if s.fold {
-			str = foldString(str)
-		}
-		if s.strs[str] {
+		if s.fold && hasFolded(s.strs, str) || !s.fold && s.strs[str] {
 			return true
 		}
 		if len(s.strs) == len(s.consts) {
@@ -930,7 +927,7 @@ func (m *matcher) matchString(s string) bool {
 		return false
 	}
 	if m.fold {
-		if m.exact != nil && m.exact[foldString(s)] {
+		if m.exact != nil && hasFolded(m.exact, s) {
 			return true
 		}
 		for _, w := range m.wilds {

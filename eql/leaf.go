@@ -97,6 +97,13 @@ func (t *prefixTest) test(v *event.Value) bool {
 		return false
 	}
 	if t.fold {
+		if isASCII(s) {
+			// t.s is folded: compare without folding a copy of s.
+			if t.contains {
+				return indexFoldASCII(s, t.s) >= 0
+			}
+			return len(s) >= len(t.s) && equalFoldASCII(s[:len(t.s)], t.s)
+		}
 		s = foldString(s)
 	}
 	if t.contains {

@@ -110,7 +110,7 @@ func compileWildcardQ(pattern string, fold, q bool) *wildcard {
 // s on the fly for ASCII values (no allocation) and by a lower-cased copy
 // otherwise.
 func (w *wildcard) matchFold(s string) bool {
-	if !isASCII(s) || w.kind == wildGeneral {
+	if !isASCII(s) {
 		return w.match(foldString(s))
 	}
 	switch w.kind {
@@ -122,8 +122,25 @@ func (w *wildcard) matchFold(s string) bool {
 		return len(s) >= len(w.lit) && equalFoldASCII(s[len(s)-len(w.lit):], w.lit)
 	case wildContains:
 		return indexFoldASCII(s, w.lit) >= 0
+	case wildGeneral:
+		return matchPartsFoldASCII(w.parts, s, w.q)
 	}
 	return true // wildAll
+}
+
+// hasFolded reports whether set holds the folded form of s. A short
+// ASCII s is folded into a stack buffer, and a map lookup keyed by
+// string(bytes) does not allocate.
+func hasFolded(set map[string]bool, s string) bool {
+	var buf [64]byte
+	if len(s) > len(buf) || !isASCII(s) {
+		return set[foldString(s)]
+	}
+	b := buf[:len(s)]
+	for i := range b {
+		b[i] = lowerASCII(s[i])
+	}
+	return set[string(b)]
 }
 
 func isASCII(s string) bool {
@@ -166,6 +183,62 @@ func indexFoldASCII(s, lower string) int {
 	}
 	for i := 0; i+len(lower) <= len(s); i++ {
 		if c := s[i]; (c == first || c == upper) && equalFoldASCII(s[i:i+len(lower)], lower) {
+			return i
+		}
+	}
+	return -1
+}
+
+// matchPartsFoldASCII is matchParts for an ASCII s and pieces that are
+// already lower-case, comparing s case-insensitively instead of folding
+// a copy of it. For an ASCII s one character is one byte, so it follows
+// matchParts step for step with byte offsets; pieces holding non-ASCII
+// characters simply never match.
+func matchPartsFoldASCII(parts []string, s string, q bool) bool {
+	first := parts[0]
+	if !hasPrefixFoldQ(s, first, q) {
+		return false
+	}
+	s = s[len(first):]
+	if len(parts) == 1 {
+		return s == ""
+	}
+	for _, p := range parts[1 : len(parts)-1] {
+		if p == "" {
+			continue
+		}
+		i := indexFoldQ(s, p, q)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	last := parts[len(parts)-1]
+	return len(s) >= len(last) && hasPrefixFoldQ(s[len(s)-len(last):], last, q)
+}
+
+// hasPrefixFoldQ reports whether the ASCII string s starts with the
+// lower-case piece p, ignoring case; with q, a '?' in p matches any byte.
+func hasPrefixFoldQ(s, p string, q bool) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; lowerASCII(s[i]) != c && (!q || c != '?') {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFoldQ finds the first position where the lower-case piece p
+// matches in the ASCII string s, ignoring case ('?' as in hasPrefixFoldQ).
+func indexFoldQ(s, p string, q bool) int {
+	if !q || strings.IndexByte(p, '?') < 0 {
+		return indexFoldASCII(s, p)
+	}
+	for i := 0; i+len(p) <= len(s); i++ {
+		if hasPrefixFoldQ(s[i:], p, q) {
 			return i
 		}
 	}

@@ -1,0 +1,47 @@
+package eql
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vigil-sec/vigil/event"
+)
+
+// FuzzMatchFold checks that the case-insensitive matchers that compare
+// without folding a copy of the value agree with folding it first.
+func FuzzMatchFold(f *testing.F) {
+	for _, s := range [][2]string{
+		{`C:\Users\*\AppData\Roaming\*\Startup\*`, `C:\USERS\a\appdata\Roaming\x\startup\y.lnk`},
+		{`*mshtml*RunHTMLApplication*`, `rundll32 MSHTML,RunHTMLApplication`},
+		{`a?c*d?`, `ABCxxDe`},
+		{`*?b`, `ab`},
+		{`?`, `é`},
+		{`*k*`, "\u212a"},
+		{"*\u212a*", "xkx"},
+		{`x*?*y`, `XaY`},
+	} {
+		f.Add(s[0], s[1], true)
+		f.Add(s[0], s[1], false)
+	}
+	f.Fuzz(func(t *testing.T, pattern, s string, q bool) {
+		w := compileWildcardQ(pattern, true, q)
+		if got, want := w.matchFold(s), w.match(foldString(s)); got != want {
+			t.Errorf("pattern %q (q=%v) on %q: matchFold %v, folded match %v", pattern, q, s, got, want)
+		}
+		for _, contains := range []bool{false, true} {
+			p := &prefixTest{s: foldString(pattern), fold: true, contains: contains}
+			v := event.String(s)
+			want := strings.HasPrefix(foldString(s), p.s)
+			if contains {
+				want = strings.Contains(foldString(s), p.s)
+			}
+			if got := p.test(&v); got != want {
+				t.Errorf("prefixTest{%q, contains=%v} on %q: %v, want %v", p.s, contains, s, got, want)
+			}
+		}
+		set := map[string]bool{foldString(pattern): true}
+		if got, want := hasFolded(set, s), set[foldString(s)]; got != want {
+			t.Errorf("hasFolded(%q, %q) = %v, want %v", pattern, s, got, want)
+		}
+	})
+}
