@@ -122,7 +122,7 @@ func (e *Engine) SetTransient(t bool) { e.keep.transient = t }
 func (e *Engine) Push(ev *event.Event) {
 	e.stats.Events++
 	e.gen++
-	e.keep.gen++
+	e.keep.next()
 	for i := range e.tsGroups {
 		g := &e.tsGroups[i]
 		g.ok = false

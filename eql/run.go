@@ -17,30 +17,12 @@ type Run struct {
 	stats  RunStats
 	tsPath event.Path
 	keep   *keeper
+	// retains is set when the pipeline keeps results after emit returns.
+	retains bool
+	results resultSlab
 	// inEngine is set when an Engine drives the run and counts pushes
 	// for the shared keeper itself.
 	inEngine bool
-}
-
-// keeper copies the events a run holds on to when the input reuses its
-// buffers (transient events); one keeper serves all the runs of an
-// Engine, so an event is copied at most once.
-type keeper struct {
-	transient bool
-	gen       uint64 // push counter
-	keptGen   uint64
-	kept      *event.Event
-}
-
-// hold returns ev itself, or for transient input a copy made once per push.
-func (k *keeper) hold(ev *event.Event) *event.Event {
-	if !k.transient {
-		return ev
-	}
-	if k.keptGen != k.gen || k.kept == nil {
-		k.kept, k.keptGen = ev.Clone(), k.gen
-	}
-	return k.kept
 }
 
 // RunStats counts what a run saw and did.
@@ -57,7 +39,7 @@ type RunStats struct {
 // NewRun starts an execution of q that calls emit for each result, in
 // Elasticsearch's order. Results may refer to pushed events.
 func (q *Query) NewRun(emit func(*Result)) *Run {
-	r := &Run{q: q, keep: &keeper{}}
+	r := &Run{q: q, keep: &keeper{}, retains: retains(q.pipes)}
 	r.out = buildPipeline(q.pipes, func(res *Result) {
 		r.stats.Results++
 		emit(res)
@@ -67,6 +49,7 @@ func (q *Query) NewRun(emit func(*Result)) *Run {
 	switch q.kind {
 	case kindSequence:
 		r.seq = newSeqRun(q.seq, q.opts.maxPartials(), &r.stats, r.deliver)
+		r.seq.retains = r.retains
 		r.seq.keep = r.keep
 	case kindSample:
 		r.sample = newSampleRun(q.sample, r.deliver)
@@ -144,15 +127,18 @@ func (r *Run) PushAt(ev *event.Event, ts int64) {
 	r.ctx.doc = &ev.Doc
 	r.ctx.catDone = false
 	if !r.inEngine {
-		r.keep.gen++
+		r.keep.next()
 	}
 	switch r.q.kind {
 	case kindEvent:
 		if r.q.filter.match(&r.ctx) {
-			if r.keep.transient && retains(r.q.pipes) {
-				ev = r.keep.hold(ev)
+			if r.keep.transient && r.retains {
+				ev, _ = r.keep.hold(ev) // held for good
 			}
-			r.deliver(&Result{Events: []*event.Event{ev}, Kind: ResultEvent})
+			res, evs := r.results.result(r.keep, r.retains, 1)
+			evs[0] = ev
+			*res = Result{Events: evs, Kind: ResultEvent}
+			r.deliver(res)
 		}
 	case kindSequence:
 		r.seq.push(ev, ts, &r.ctx)

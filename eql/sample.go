@@ -53,13 +53,13 @@ func (r *sampleRun) push(ev *event.Event, ctx *evalCtx) {
 				if len(r.groups) >= r.cap {
 					continue
 				}
-				g = &sampleGroup{key: k.own(), events: make([]*event.Event, len(r.plan.terms))}
+				g = &sampleGroup{key: k.own(r.keep.transient), events: make([]*event.Event, len(r.plan.terms))}
 				r.groups[g.key.id] = g
 			}
 			if g.filled == len(g.events) || g.events[ti] != nil || g.holds(ev) {
 				continue
 			}
-			g.events[ti] = r.keep.hold(ev)
+			g.events[ti], _ = r.keep.hold(ev) // held for good
 			g.filled++
 			if g.filled == len(g.events) {
 				r.done = append(r.done, g)

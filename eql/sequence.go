@@ -1,6 +1,8 @@
 package eql
 
 import (
+	"strings"
+
 	"github.com/vigil-sec/vigil/event"
 )
 
@@ -99,10 +101,31 @@ type joinKey struct {
 type keyView struct {
 	id   []byte
 	vals []event.Value
+	offs []int // where the text of each value starts in id
 }
 
-func (k *keyView) own() joinKey {
-	return joinKey{id: string(k.id), vals: append([]event.Value(nil), k.vals...)}
+// own copies the key for a partial or a group to keep. With transient
+// input the values are copied too: they point into the event at hand.
+func (k *keyView) own(transient bool) joinKey {
+	key := joinKey{id: string(k.id), vals: append([]event.Value(nil), k.vals...)}
+	if transient {
+		for i, v := range key.vals {
+			switch v.Kind() {
+			case event.KindString:
+				s, _ := v.Str()
+				// The id usually holds the string itself, after its tag.
+				if o := k.offs[i] + 1; o+len(s) <= len(key.id) && key.id[o:o+len(s)] == s {
+					s = key.id[o : o+len(s)]
+				} else {
+					s = strings.Clone(s)
+				}
+				key.vals[i] = event.String(s)
+			case event.KindArray, event.KindObject:
+				key.vals[i] = v.Clone()
+			}
+		}
+	}
+	return key
 }
 
 // keyScratch holds the key combinations of one event without allocating
@@ -110,6 +133,7 @@ func (k *keyView) own() joinKey {
 type keyScratch struct {
 	ids     []byte
 	vals    []event.Value
+	offs    []int
 	views   []keyView
 	raw     []event.Value
 	choices [][]event.Value
@@ -120,7 +144,7 @@ type keyScratch struct {
 // element of the cartesian product of multi-valued keys. An event whose
 // non-optional key is null has none.
 func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
-	sc.ids, sc.vals, sc.views = sc.ids[:0], sc.vals[:0], sc.views[:0]
+	sc.ids, sc.vals, sc.offs, sc.views = sc.ids[:0], sc.vals[:0], sc.offs[:0], sc.views[:0]
 	if len(keys) == 0 {
 		sc.views = append(sc.views, keyView{})
 		return sc.views
@@ -144,10 +168,11 @@ func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
 				v = vNull
 			}
 			sc.vals = append(sc.vals, outputKey(v, k))
+			sc.offs = append(sc.offs, len(sc.ids))
 			sc.ids = k.appendText(sc.ids, v)
 			sc.ids = append(sc.ids, 0x1f)
 		}
-		sc.views = append(sc.views, keyView{id: sc.ids, vals: sc.vals})
+		sc.views = append(sc.views, keyView{id: sc.ids, vals: sc.vals, offs: sc.offs})
 		return sc.views
 	}
 	// Expand arrays (dropping null and repeated elements).
@@ -186,6 +211,7 @@ func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
 		for i, k := range keys {
 			v := sc.choices[i][sc.idx[i]]
 			sc.vals = append(sc.vals, outputKey(v, k))
+			sc.offs = append(sc.offs, len(sc.ids)-sp.id0)
 			sc.ids = k.appendText(sc.ids, v)
 			sc.ids = append(sc.ids, 0x1f)
 		}
@@ -209,7 +235,7 @@ func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
 	}
 	// Views are cut only now: the buffers may have moved while growing.
 	for _, sp := range spans {
-		sc.views = append(sc.views, keyView{id: sc.ids[sp.id0:sp.id1], vals: sc.vals[sp.v0:sp.v1]})
+		sc.views = append(sc.views, keyView{id: sc.ids[sp.id0:sp.id1], vals: sc.vals[sp.v0:sp.v1], offs: sc.offs[sp.v0:sp.v1]})
 	}
 	return sc.views
 }
@@ -241,6 +267,7 @@ func outputKey(v event.Value, k *keyExpr) event.Value {
 // partial is a sequence in progress.
 type partial struct {
 	events  []*event.Event
+	kept    []*keptEvent // the copies behind events, for transient input
 	ts      []int64
 	start   int64
 	key     joinKey
@@ -254,23 +281,34 @@ type partial struct {
 // newPartial allocates a partial and its per-stage arrays together.
 func newPartial(stages int) *partial {
 	type block struct {
-		p   partial
-		evs [4]*event.Event
-		ts  [4]int64
+		p    partial
+		evs  [4]*event.Event
+		kept [4]*keptEvent
+		ts   [4]int64
 	}
 	if stages <= 4 {
 		b := &block{}
-		b.p.events, b.p.ts = b.evs[:stages:stages], b.ts[:stages:stages]
+		b.p.events, b.p.kept, b.p.ts = b.evs[:stages:stages], b.kept[:stages:stages], b.ts[:stages:stages]
 		return &b.p
 	}
-	return &partial{events: make([]*event.Event, stages), ts: make([]int64, stages)}
+	return &partial{events: make([]*event.Event, stages), kept: make([]*keptEvent, stages), ts: make([]int64, stages)}
 }
 
 // slots holds, for one join key, the newest partial at each stage.
 type slots struct {
-	at []*partial
-	n  int // occupied slots
+	key joinKey // shared by the partials of the key
+	at  []*partial
+	n   int // occupied slots
 }
+
+// Slots left empty stay in byKey for a while, so that a key that comes
+// back (a host starting the next sequence) finds its slots and key ready;
+// they are swept out once they outnumber both maxEmptySlots and the live
+// partials, which keeps byKey proportional to the live partials.
+const (
+	maxEmptySlots = 1024
+	maxFreeSlots  = 256
+)
 
 // missHist remembers, per join key, the last two distinct timestamps of
 // events matching a missing stage: enough to answer "is there one strictly
@@ -293,16 +331,20 @@ type seqRun struct {
 	stats    *RunStats
 	deliver  func(*Result)
 	byKey    map[string]*slots
+	emptied  int        // slots that became empty since the last sweep
+	free     []*slots   // swept slots, for reuse
 	fifo     []*partial // partials by creation, for expiry and the cap
 	fifoHead int
 	live     int
 	miss     []map[string]*missHist // per stage (nil for positive stages)
 	missFIFO []missEntry
 	missHead int
-	pending  []*pendingSeq
+	pending  []pendingSeq
 	pendHead int
 	keys     keyScratch
 	keep     *keeper
+	retains  bool // the pipeline keeps results: their events are held for good
+	results  resultSlab
 	atStage  []int // partials waiting in each stage's slots, to skip key work for stages nobody waits on
 	now      int64
 }
@@ -366,12 +408,13 @@ func (r *seqRun) push(ev *event.Event, ts int64, ctx *evalCtx) {
 			if sl := r.byKey[string(k.id)]; sl != nil {
 				for i, p := range sl.at {
 					if p != nil {
-						r.kill(p)
+						r.drop(p)
 						sl.at[i] = nil
 						r.atStage[i]--
 					}
 				}
 				delete(r.byKey, string(k.id))
+				r.recycle(sl)
 			}
 		}
 	}
@@ -392,8 +435,14 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 	plan := r.plan
 	if si == plan.firstPos {
 		p := newPartial(len(plan.stages))
-		p.start, p.stage, p.key = ts, si, k.own()
-		p.events[si], p.ts[si] = r.keep.hold(ev), ts
+		p.start, p.stage = ts, si
+		if sl := r.byKey[string(k.id)]; sl != nil {
+			p.key = sl.key
+		} else {
+			p.key = k.own(r.keep.transient)
+		}
+		p.events[si], p.kept[si] = r.keep.hold(ev)
+		p.ts[si] = ts
 		for _, m := range plan.leading {
 			if h := r.miss[m][string(k.id)]; h != nil {
 				if t, ok := h.before(ts); ok && (!p.hasLead || t > p.leadTS) {
@@ -419,9 +468,9 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 	r.atStage[prev]--
 	sl.n--
 	if plan.maxSpan > 0 && ts-p.start > plan.maxSpan {
-		r.kill(p)
+		r.drop(p)
 		r.stats.Expired++
-		r.dropIfEmpty(p.key.id, sl)
+		r.dropIfEmpty(sl)
 		return
 	}
 	// A missing event strictly inside the gap dooms the sequence (it still
@@ -431,10 +480,11 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 			p.doomed = true
 		}
 	}
-	p.events[si], p.ts[si], p.stage = r.keep.hold(ev), ts, si
+	p.events[si], p.kept[si] = r.keep.hold(ev)
+	p.ts[si], p.stage = ts, si
 	if si == plan.lastPos {
 		r.kill(p) // it leaves the slots
-		r.dropIfEmpty(p.key.id, sl)
+		r.dropIfEmpty(sl)
 		r.complete(p)
 		return
 	}
@@ -445,11 +495,11 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 func (r *seqRun) place(si int, p *partial) {
 	sl := r.byKey[p.key.id]
 	if sl == nil {
-		sl = &slots{at: make([]*partial, len(r.plan.stages))}
+		sl = r.newSlots(p.key)
 		r.byKey[p.key.id] = sl
 	}
 	if old := sl.at[si]; old != nil {
-		r.kill(old)
+		r.drop(old)
 		sl.n--
 		r.atStage[si]--
 	}
@@ -477,10 +527,58 @@ func (r *seqRun) kill(p *partial) {
 	}
 }
 
-func (r *seqRun) dropIfEmpty(id string, sl *slots) {
-	if sl.n <= 0 {
-		delete(r.byKey, id)
+// drop kills p and lets go of its events.
+func (r *seqRun) drop(p *partial) {
+	r.kill(p)
+	r.letGo(p)
+}
+
+// letGo releases the events p holds (once).
+func (r *seqRun) letGo(p *partial) {
+	for i, c := range p.kept {
+		if c != nil {
+			r.keep.release(c)
+			p.kept[i] = nil
+		}
 	}
+}
+
+// newSlots returns empty slots for key, reusing swept ones if it can.
+func (r *seqRun) newSlots(key joinKey) *slots {
+	if n := len(r.free); n > 0 {
+		sl := r.free[n-1]
+		r.free[n-1] = nil
+		r.free = r.free[:n-1]
+		sl.key = key
+		return sl
+	}
+	return &slots{key: key, at: make([]*partial, len(r.plan.stages))}
+}
+
+// recycle keeps slots removed from byKey for reuse.
+func (r *seqRun) recycle(sl *slots) {
+	if len(r.free) < maxFreeSlots {
+		*sl = slots{at: sl.at}
+		r.free = append(r.free, sl)
+	}
+}
+
+// dropIfEmpty notes that sl may have become empty, and sweeps the empty
+// slots out of byKey when there are too many.
+func (r *seqRun) dropIfEmpty(sl *slots) {
+	if sl.n > 0 {
+		return
+	}
+	if r.emptied++; r.emptied <= max(maxEmptySlots, r.live) {
+		return
+	}
+	for id, sl := range r.byKey {
+		if sl.n <= 0 {
+			delete(r.byKey, id)
+			r.recycle(sl)
+		}
+	}
+	r.emptied = 0
 }
 
 // dropOldest enforces the cap on live partials.
@@ -493,7 +591,7 @@ func (r *seqRun) dropOldest() {
 			continue
 		}
 		r.removeFromSlots(p)
-		r.kill(p)
+		r.drop(p)
 		r.stats.DroppedPartials++
 	}
 	r.compactFIFO()
@@ -504,7 +602,7 @@ func (r *seqRun) removeFromSlots(p *partial) {
 		sl.at[p.stage] = nil
 		sl.n--
 		r.atStage[p.stage]--
-		r.dropIfEmpty(p.key.id, sl)
+		r.dropIfEmpty(sl)
 	}
 }
 
@@ -524,7 +622,7 @@ func (r *seqRun) expire(now int64) {
 		r.fifoHead++
 		if !p.dead {
 			r.removeFromSlots(p)
-			r.kill(p)
+			r.drop(p)
 			r.stats.Expired++
 		}
 	}
@@ -546,7 +644,7 @@ func (r *seqRun) expire(now int64) {
 	// Sequences waiting for a trailing missing event are accepted once no
 	// future event could be close enough to reject them.
 	for i := r.pendHead; i < len(r.pending); i++ {
-		ps := r.pending[i]
+		ps := &r.pending[i]
 		if !ps.resolved && now > ps.deadline {
 			ps.resolved, ps.accept = true, true
 		}
@@ -604,6 +702,7 @@ func (h *missHist) before(t int64) (int64, bool) {
 // complete handles a sequence whose positive stages are all matched.
 func (r *seqRun) complete(p *partial) {
 	if p.doomed {
+		r.letGo(p)
 		return
 	}
 	plan := r.plan
@@ -613,13 +712,14 @@ func (r *seqRun) complete(p *partial) {
 		if len(plan.leading) > 0 {
 			from = p.leadTS
 		}
-		r.pending = append(r.pending, &pendingSeq{p: p, deadline: from + plan.maxSpan})
+		r.pending = append(r.pending, pendingSeq{p: p, deadline: from + plan.maxSpan})
 		return
 	}
 	if len(plan.leading) > 0 && p.hasLead && lastTS-p.leadTS <= plan.maxSpan {
+		r.letGo(p)
 		return
 	}
-	r.pending = append(r.pending, &pendingSeq{p: p, resolved: true, accept: true})
+	r.pending = append(r.pending, pendingSeq{p: p, resolved: true, accept: true})
 }
 
 // resolveTrailing settles the sequences of key that wait on a trailing
@@ -627,7 +727,7 @@ func (r *seqRun) complete(p *partial) {
 func (r *seqRun) resolveTrailing(key []byte, ts int64) {
 	plan := r.plan
 	for i := r.pendHead; i < len(r.pending); i++ {
-		ps := r.pending[i]
+		ps := &r.pending[i]
 		if ps.resolved || ps.p.key.id != string(key) || ts <= ps.p.ts[plan.lastPos] {
 			continue
 		}
@@ -647,10 +747,12 @@ func (r *seqRun) flushPending() {
 		if !ps.resolved {
 			break
 		}
-		r.pending[r.pendHead] = nil
+		r.pending[r.pendHead] = pendingSeq{}
 		r.pendHead++
 		if ps.accept {
 			r.emit(ps.p)
+		} else {
+			r.letGo(ps.p)
 		}
 	}
 	if r.pendHead == len(r.pending) {
@@ -659,13 +761,24 @@ func (r *seqRun) flushPending() {
 	}
 }
 
+// emit delivers a complete sequence. Its events stay valid until the next
+// push, or for good when the pipeline keeps results.
 func (r *seqRun) emit(p *partial) {
-	r.deliver(&Result{Events: p.events, JoinKeys: p.key.vals, Kind: ResultSequence})
+	res, _ := r.results.result(r.keep, r.retains, 0)
+	*res = Result{Events: p.events, JoinKeys: p.key.vals, Kind: ResultSequence}
+	r.deliver(res)
+	if r.retains {
+		return
+	}
+	for i, c := range p.kept {
+		r.keep.releaseLater(c)
+		p.kept[i] = nil
+	}
 }
 
 func (r *seqRun) close() {
 	for i := r.pendHead; i < len(r.pending); i++ {
-		if ps := r.pending[i]; !ps.resolved {
+		if ps := &r.pending[i]; !ps.resolved {
 			ps.resolved, ps.accept = true, true
 		}
 	}

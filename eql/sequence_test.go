@@ -252,3 +252,26 @@ func TestTransientInput(t *testing.T) {
 		t.Errorf("transient %v, owned %v", got, want)
 	}
 }
+
+// Slots left empty by completed sequences are kept for their key's next
+// sequence, but not without bound.
+func TestEmptySlotsSwept(t *testing.T) {
+	q := MustCompile(`sequence by id [process where true] [network where true]`, Options{})
+	results := 0
+	run := q.NewRun(func(*Result) { results++ })
+	const n = 10_000
+	for i := 0; i < n; i++ {
+		for _, cat := range []string{"process", "network"} {
+			run.PushAt(&event.Event{Doc: event.Object(
+				event.Field{Key: "event", Value: event.Object(event.Field{Key: "category", Value: event.String(cat)})},
+				event.Field{Key: "id", Value: event.Int(int64(i))},
+			)}, int64(i))
+		}
+		if got := len(run.seq.byKey); got > maxEmptySlots+1 {
+			t.Fatalf("after %d sequences byKey holds %d keys", i+1, got)
+		}
+	}
+	if results != n {
+		t.Errorf("%d results, want %d", results, n)
+	}
+}
