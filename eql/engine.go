@@ -56,6 +56,9 @@ func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
 		if catField == "" {
 			catField = q.opts.Schema.resolve(q.opts.categoryField())
 		}
+		name := q.opts.Schema.resolve(q.opts.categoryField())
+		_, hasNull := q.opts.Schema.nullValue(name)
+		run.sharesCat = name == catField && !hasNull
 		cats, any := q.categories()
 		if any {
 			e.anyCat = append(e.anyCat, i)
@@ -127,45 +130,54 @@ func (e *Engine) Push(ev *event.Event) {
 		g := &e.tsGroups[i]
 		g.ok = false
 		if v := ev.Doc.RefHint(&g.path, g.hints); v != nil {
-			g.ts, g.ok = event.Time(*v)
+			g.ts, g.ok = eventTime(*v)
 		}
 	}
+	// The category is read once here, for dispatch and for the runs'
+	// filters.
+	cat := ev.Doc.RefHint(&e.catPath, e.catHints)
 	missingTS := false
-	deliver := func(qi int) {
-		if e.seen[qi] == e.gen {
-			return
-		}
-		e.seen[qi] = e.gen
-		g := &e.tsGroups[e.queryTS[qi]]
-		if !g.ok {
-			missingTS = true
-			return
-		}
-		e.runs[qi].PushAt(ev, g.ts)
-	}
 	for _, qi := range e.anyCat {
-		deliver(qi)
+		missingTS = !e.deliver(qi, ev, cat) || missingTS
 	}
-	if len(e.byCat) > 0 {
-		if cat := ev.Doc.RefHint(&e.catPath, e.catHints); cat != nil {
-			if cat.Kind() == event.KindArray {
-				for i, n := 0, cat.Len(); i < n; i++ {
-					if s, ok := cat.Elem(i).Str(); ok {
-						for _, qi := range e.byCat[s] {
-							deliver(qi)
-						}
+	if len(e.byCat) > 0 && cat != nil {
+		if cat.Kind() == event.KindArray {
+			for i, n := 0, cat.Len(); i < n; i++ {
+				if s, ok := cat.Elem(i).Str(); ok {
+					for _, qi := range e.byCat[s] {
+						missingTS = !e.deliver(qi, ev, cat) || missingTS
 					}
 				}
-			} else if s, ok := cat.Str(); ok {
-				for _, qi := range e.byCat[s] {
-					deliver(qi)
-				}
+			}
+		} else if s, ok := cat.Str(); ok {
+			for _, qi := range e.byCat[s] {
+				missingTS = !e.deliver(qi, ev, cat) || missingTS
 			}
 		}
 	}
 	if missingTS {
 		e.stats.NoTimestamp++
 	}
+}
+
+// deliver pushes ev to query qi, once per push. It reports false when the
+// event lacks the query's timestamp.
+func (e *Engine) deliver(qi int, ev *event.Event, cat *event.Value) bool {
+	if e.seen[qi] == e.gen {
+		return true
+	}
+	e.seen[qi] = e.gen
+	g := &e.tsGroups[e.queryTS[qi]]
+	if !g.ok {
+		return false
+	}
+	r := e.runs[qi]
+	if r.sharesCat {
+		r.pushAt(ev, g.ts, cat, true)
+	} else {
+		r.pushAt(ev, g.ts, nil, false)
+	}
+	return true
 }
 
 // Close flushes every run.

@@ -126,3 +126,45 @@ func TestTransientRuleSet(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEventTime checks the fast timestamp parser against event.Time.
+func FuzzEventTime(f *testing.F) {
+	for _, s := range []string{
+		"2026-01-01T00:00:00.026Z", "2024-02-29T23:59:60Z", "2023-02-31T24:00:00.123456789Z",
+		"1970-01-01T00:00:00Z", "2261-12-31T23:59:59.9Z", "2262-04-12T00:00:00Z", "1969-12-31T23:59:59Z",
+		"2026-01-01T00:00:00.0000000001Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+01:00",
+		"2026-13-01T00:00:00Z", "2026-01-00T00:00:00Z", "2026-01-01t00:00:00Z", "1700000000000",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := event.String(s)
+		gotNS, gotOK := eventTime(v)
+		wantNS, wantOK := event.Time(v)
+		if gotNS != wantNS || gotOK != wantOK {
+			t.Errorf("eventTime(%q) = %d, %v; event.Time gives %d, %v", s, gotNS, gotOK, wantNS, wantOK)
+		}
+	})
+}
+
+// TestEventTimeDates compares the fast timestamp parser with event.Time
+// over dates of every shape it takes, rollovers included.
+func TestEventTimeDates(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 200_000; i++ {
+		year := 1960 + rng.IntN(320)
+		if i%4 == 0 {
+			year = rng.IntN(10000)
+		}
+		s := fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:%02d", year, rng.IntN(14), rng.IntN(33), rng.IntN(26), rng.IntN(61), rng.IntN(62))
+		if n := rng.IntN(12); n > 0 {
+			s += "." + fmt.Sprint(rng.Int64())[:min(n-1, 10)]
+		}
+		s += "Z"
+		got, gotOK := eventTime(event.String(s))
+		want, wantOK := event.Time(event.String(s))
+		if got != want || gotOK != wantOK {
+			t.Fatalf("eventTime(%q) = %d, %v; event.Time gives %d, %v", s, got, gotOK, want, wantOK)
+		}
+	}
+}

@@ -23,6 +23,9 @@ type Run struct {
 	// inEngine is set when an Engine drives the run and counts pushes
 	// for the shared keeper itself.
 	inEngine bool
+	// sharesCat is set when the run reads the category field exactly as
+	// its Engine does, which then hands it the value it looked up.
+	sharesCat bool
 }
 
 // RunStats counts what a run saw and did.
@@ -79,7 +82,7 @@ func retains(plans []*pipePlan) bool {
 // Timestamp returns the event's timestamp in nanoseconds as the query
 // reads it (its timestamp field), and whether it has a valid one.
 func (r *Run) Timestamp(ev *event.Event) (int64, bool) {
-	return event.Time(ev.Doc.Get(r.tsPath))
+	return eventTime(ev.Doc.Get(r.tsPath))
 }
 
 // Done reports whether the run needs no more events (a head limit was
@@ -120,12 +123,18 @@ func (r *Run) Push(ev *event.Event) {
 // caller already knows, which saves reading it once per query when many
 // queries share a stream.
 func (r *Run) PushAt(ev *event.Event, ts int64) {
+	r.pushAt(ev, ts, nil, false)
+}
+
+// pushAt is PushAt for a caller that may have looked up the event's
+// category already (catKnown): cat is its value, nil when absent.
+func (r *Run) pushAt(ev *event.Event, ts int64, cat *event.Value, catKnown bool) {
 	if r.done {
 		return
 	}
 	r.stats.Events++
 	r.ctx.doc = &ev.Doc
-	r.ctx.catDone = false
+	r.ctx.cat, r.ctx.catDone = cat, catKnown
 	if !r.inEngine {
 		r.keep.next()
 	}
