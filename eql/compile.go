@@ -930,8 +930,17 @@ func (m *matcher) matchString(s string) bool {
 		if m.exact != nil && hasFolded(m.exact, s) {
 			return true
 		}
+		if !isASCII(s) {
+			s = foldString(s)
+			for _, w := range m.wilds {
+				if w.match(s) {
+					return true
+				}
+			}
+			return false
+		}
 		for _, w := range m.wilds {
-			if w.matchFold(s) {
+			if w.matchFoldASCII(s) {
 				return true
 			}
 		}

@@ -113,6 +113,11 @@ func (w *wildcard) matchFold(s string) bool {
 	if !isASCII(s) {
 		return w.match(foldString(s))
 	}
+	return w.matchFoldASCII(s)
+}
+
+// matchFoldASCII is matchFold for an ASCII s.
+func (w *wildcard) matchFoldASCII(s string) bool {
 	switch w.kind {
 	case wildExact:
 		return len(s) == len(w.lit) && equalFoldASCII(s, w.lit)

@@ -441,7 +441,7 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 		} else {
 			p.key = k.own(r.keep.transient)
 		}
-		p.events[si], p.kept[si] = r.keep.hold(ev)
+		p.events[si], p.kept[si] = r.hold(si, ev)
 		p.ts[si] = ts
 		for _, m := range plan.leading {
 			if h := r.miss[m][string(k.id)]; h != nil {
@@ -480,7 +480,7 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 			p.doomed = true
 		}
 	}
-	p.events[si], p.kept[si] = r.keep.hold(ev)
+	p.events[si], p.kept[si] = r.hold(si, ev)
 	p.ts[si], p.stage = ts, si
 	if si == plan.lastPos {
 		r.kill(p) // it leaves the slots
@@ -489,6 +489,16 @@ func (r *seqRun) advance(si int, k *keyView, ev *event.Event, ts int64) {
 		return
 	}
 	r.place(si, p)
+}
+
+// hold keeps ev for stage si of a partial. The event that completes a
+// sequence emitted during this very push needs no copy: its result, like
+// that of an event query, holds the pushed event itself.
+func (r *seqRun) hold(si int, ev *event.Event) (*event.Event, *keptEvent) {
+	if si == r.plan.lastPos && !r.retains && len(r.plan.trailing) == 0 && r.pendHead == len(r.pending) {
+		return ev, nil
+	}
+	return r.keep.hold(ev)
 }
 
 // place puts p in its key's slot for stage si, replacing an older one.

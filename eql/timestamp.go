@@ -22,49 +22,52 @@ func eventTime(v event.Value) (int64, bool) {
 // parser does, including its range checks (hour 24 and second 60 roll
 // over), or reports false to send s to it.
 func parseUTC(s string) (int64, bool) {
-	if len(s) < 20 || s[len(s)-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+	if len(s) < 20 || len(s) > 30 || s[len(s)-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return 0, false
 	}
-	year, ok1 := digits(s[0:4])
-	month, ok2 := digits(s[5:7])
-	day, ok3 := digits(s[8:10])
-	hour, ok4 := digits(s[11:13])
-	minute, ok5 := digits(s[14:16])
-	sec, ok6 := digits(s[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || year < 1970 || year > 2261 ||
-		month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || sec > 60 {
+	year := int64(digit(s[0]))*1000 + int64(digit(s[1]))*100 + int64(digit(s[2]))*10 + int64(digit(s[3]))
+	month := two(s[5], s[6])
+	day := two(s[8], s[9])
+	hour := two(s[11], s[12])
+	minute := two(s[14], s[15])
+	sec := two(s[17], s[18])
+	// A non-digit makes its two-digit number (or year) out of range.
+	if year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || sec > 60 ||
+		digit(s[0])|digit(s[1])|digit(s[2])|digit(s[3]) > 9 {
 		return 0, false
 	}
 	nanos := int64(0)
-	if frac := s[19 : len(s)-1]; frac != "" {
-		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+	if len(s) > 20 {
+		// A fraction of 1 to 9 digits.
+		if s[19] != '.' || len(s) == 21 {
 			return 0, false
 		}
-		n, ok := digits(frac[1:])
-		if !ok {
-			return 0, false
+		scale := int64(1e9)
+		for i := 20; i < len(s)-1; i++ {
+			d := digit(s[i])
+			if d > 9 {
+				return 0, false
+			}
+			scale /= 10
+			nanos += int64(d) * scale
 		}
-		for i := len(frac) - 1; i < 9; i++ {
-			n *= 10
-		}
-		nanos = n
 	}
 	days := daysFromCivil(year, month, day)
-	secs := days*86400 + hour*3600 + minute*60 + sec
-	return secs*1e9 + nanos, true
+	return (days*86400+hour*3600+minute*60+sec)*1e9 + nanos, true
 }
 
-// digits parses a run of decimal digits.
-func digits(s string) (int64, bool) {
-	n := int64(0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
+// digit returns the value of a decimal digit, or more than 9 for any
+// other byte.
+func digit(c byte) byte { return c - '0' }
+
+// two returns the value of two decimal digits, or more than 99 if either
+// is not a digit.
+func two(a, b byte) int64 {
+	x, y := digit(a), digit(b)
+	if x > 9 || y > 9 {
+		return 100
 	}
-	return n, true
+	return int64(x)*10 + int64(y)
 }
 
 // daysFromCivil returns the number of days from 1970-01-01 to the given
