@@ -46,6 +46,13 @@ const (
 // longer valid, so the events they alone held can be reused.
 func (k *keeper) next() {
 	k.gen++
+	if len(k.later) > 0 {
+		k.releaseAll()
+	}
+}
+
+// releaseAll releases the copies of k.later.
+func (k *keeper) releaseAll() {
 	for i, c := range k.later {
 		k.release(c)
 		k.later[i] = nil

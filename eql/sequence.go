@@ -175,7 +175,14 @@ func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
 		sc.views = append(sc.views, keyView{id: sc.ids, vals: sc.vals, offs: sc.offs})
 		return sc.views
 	}
-	// Expand arrays (dropping null and repeated elements).
+	return expandKeys(keys, sc)
+}
+
+// expandKeys is eventKeys for keys of which one at least is an array: it
+// makes one combination per element of the cartesian product, dropping
+// null and repeated elements. It is kept out of eventKeys, which runs for
+// every event, so that the common case is compact code.
+func expandKeys(keys []*keyExpr, sc *keyScratch) []keyView {
 	sc.choices = sc.choices[:0]
 	for i, k := range keys {
 		v := sc.raw[i]
@@ -419,7 +426,9 @@ func (r *seqRun) push(ev *event.Event, ts int64, ctx *evalCtx) {
 		}
 	}
 
-	r.flushPending()
+	if r.pendHead < len(r.pending) {
+		r.flushPending()
+	}
 }
 
 func isIn(list []int, x int) bool {
@@ -636,7 +645,9 @@ func (r *seqRun) expire(now int64) {
 			r.stats.Expired++
 		}
 	}
-	r.compactFIFO()
+	if r.fifoHead > 1024 || len(r.fifo)-r.fifoHead > 4096 {
+		r.compactFIFO()
+	}
 	for r.missHead < len(r.missFIFO) {
 		e := r.missFIFO[r.missHead]
 		if now-e.ts <= span {
