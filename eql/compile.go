@@ -263,6 +263,11 @@ func (f *filterPlan) match(ctx *evalCtx) bool {
 	if f.catField != nil && !f.categoryMatches(ctx.category(f.catField)) {
 		return false
 	}
+	return f.matchCond(ctx)
+}
+
+// matchCond is match for an event known to be of the filter's category.
+func (f *filterPlan) matchCond(ctx *evalCtx) bool {
 	return f.always || f.cond(ctx)
 }
 
@@ -322,13 +327,17 @@ func unparen(x Expr) Expr {
 
 // fieldRef is a compiled field access.
 type fieldRef struct {
+	// plain is set for a field read from the document as is (no
+	// events[N], result attribute or null_value): ref's fast path. It and
+	// id come first, so that the fast path reads one cache line.
+	plain     bool
+	id        int    // index of the field's lookup hints in a run
 	name      string // after alias resolution
 	path      event.Path
 	typ       FieldType
 	nullValue event.Value // substitute for an explicit null (mapping null_value)
 	optional  bool
 	seqIndex  int // events[N].field in a pipe over sequences; -1 otherwise
-	id        int // index of the field's lookup hints in a run
 	// resultAttr is "count" or "percent" for a bare field of that name in
 	// a pipe after unique_count or count, which reads the result's own
 	// attribute as the original EQL does.
@@ -433,6 +442,7 @@ func (c *compiler) field(x *Field, allowIndex bool) *fieldRef {
 	if nv, ok := c.opts.Schema.nullValue(name); ok {
 		ref.nullValue = nv
 	}
+	ref.plain = ref.seqIndex < 0 && ref.resultAttr == "" && !ref.nullValue.Exists()
 	c.fields[name] = true
 	return ref
 }

@@ -59,6 +59,8 @@ func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
 		name := q.opts.Schema.resolve(q.opts.categoryField())
 		_, hasNull := q.opts.Schema.nullValue(name)
 		run.sharesCat = name == catField && !hasNull
+		// Event queries with a category are dispatched by it (below).
+		run.catSure = run.sharesCat && q.kind == kindEvent && q.filter.category != "" && !q.filter.foldCategory
 		cats, any := q.categories()
 		if any {
 			e.anyCat = append(e.anyCat, i)

@@ -35,7 +35,7 @@ func anyValue(v *event.Value, t valueTest) bool {
 
 // ref returns a pointer to the field's value in the document, or nil.
 func (f *fieldRef) ref(ctx *evalCtx) *event.Value {
-	if ctx.bind == f || f.seqIndex >= 0 || f.resultAttr != "" || f.nullValue.Exists() {
+	if !f.plain || ctx.bind == f {
 		v := f.get(ctx)
 		if !v.Exists() {
 			return nil

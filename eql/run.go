@@ -26,6 +26,9 @@ type Run struct {
 	// sharesCat is set when the run reads the category field exactly as
 	// its Engine does, which then hands it the value it looked up.
 	sharesCat bool
+	// catSure is set when the run is an event query that its Engine hands
+	// only events of its category: the filter need not check it again.
+	catSure bool
 }
 
 // RunStats counts what a run saw and did.
@@ -140,7 +143,13 @@ func (r *Run) pushAt(ev *event.Event, ts int64, cat *event.Value, catKnown bool)
 	}
 	switch r.q.kind {
 	case kindEvent:
-		if r.q.filter.match(&r.ctx) {
+		var matched bool
+		if r.catSure && catKnown {
+			matched = r.q.filter.matchCond(&r.ctx)
+		} else {
+			matched = r.q.filter.match(&r.ctx)
+		}
+		if matched {
 			if r.keep.transient && r.retains {
 				ev, _ = r.keep.hold(ev) // held for good
 			}
