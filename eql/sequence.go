@@ -145,44 +145,36 @@ type keyScratch struct {
 // non-optional key is null has none.
 func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
 	sc.ids, sc.vals, sc.offs, sc.views = sc.ids[:0], sc.vals[:0], sc.offs[:0], sc.views[:0]
-	if len(keys) == 0 {
-		sc.views = append(sc.views, keyView{})
-		return sc.views
-	}
-	sc.raw = sc.raw[:0]
-	multi := false
 	for _, k := range keys {
 		v := k.val(ctx)
 		if v.Kind() == event.KindArray {
-			multi = true
+			return expandKeys(keys, ctx, sc)
 		}
-		sc.raw = append(sc.raw, v)
-	}
-	if !multi {
-		for i, k := range keys {
-			v := sc.raw[i]
-			if isNullValue(v) {
-				if !k.optional {
-					return sc.views
-				}
-				v = vNull
+		if v.IsNull() {
+			if !k.optional {
+				return sc.views
 			}
-			sc.vals = append(sc.vals, outputKey(v, k))
-			sc.offs = append(sc.offs, len(sc.ids))
-			sc.ids = k.appendText(sc.ids, v)
-			sc.ids = append(sc.ids, 0x1f)
+			v = vNull
 		}
-		sc.views = append(sc.views, keyView{id: sc.ids, vals: sc.vals, offs: sc.offs})
-		return sc.views
+		sc.vals = append(sc.vals, outputKey(v, k))
+		sc.offs = append(sc.offs, len(sc.ids))
+		sc.ids = k.appendText(sc.ids, v)
+		sc.ids = append(sc.ids, 0x1f)
 	}
-	return expandKeys(keys, sc)
+	sc.views = append(sc.views, keyView{id: sc.ids, vals: sc.vals, offs: sc.offs})
+	return sc.views
 }
 
 // expandKeys is eventKeys for keys of which one at least is an array: it
 // makes one combination per element of the cartesian product, dropping
 // null and repeated elements. It is kept out of eventKeys, which runs for
 // every event, so that the common case is compact code.
-func expandKeys(keys []*keyExpr, sc *keyScratch) []keyView {
+func expandKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
+	sc.ids, sc.vals, sc.offs, sc.views = sc.ids[:0], sc.vals[:0], sc.offs[:0], sc.views[:0]
+	sc.raw = sc.raw[:0]
+	for _, k := range keys {
+		sc.raw = append(sc.raw, k.val(ctx))
+	}
 	sc.choices = sc.choices[:0]
 	for i, k := range keys {
 		v := sc.raw[i]

@@ -275,3 +275,23 @@ func TestEmptySlotsSwept(t *testing.T) {
 		t.Errorf("%d results, want %d", results, n)
 	}
 }
+
+// A scalar key before a multi-valued one: each combination joins.
+func TestSequenceScalarThenMultiValuedKey(t *testing.T) {
+	evs := []*event.Event{
+		doc(t, `{"@timestamp":1,"event":{"category":"a"},"h":"h1","k":["x",null,"y","x"],"id":1}`),
+		doc(t, `{"@timestamp":2,"event":{"category":"b"},"h":"h1","k":"y","id":2}`),
+		doc(t, `{"@timestamp":3,"event":{"category":"a"},"k":["x"],"id":3}`),
+		doc(t, `{"@timestamp":4,"event":{"category":"b"},"h":"h2","k":"x","id":4}`),
+		doc(t, `{"@timestamp":5,"event":{"category":"a"},"h":"h2","k":[null],"id":5}`),
+		doc(t, `{"@timestamp":6,"event":{"category":"b"},"h":"h2","id":6}`),
+	}
+	got, _ := runIDs(t, `sequence by h, k [a where true] [b where true]`, Options{}, evs)
+	if strings.Join(got, " ") != "1,2" {
+		t.Errorf("by h, k: %v", got)
+	}
+	got, _ = runIDs(t, `sequence by h, ?k [a where true] [b where true]`, Options{}, evs)
+	if strings.Join(got, " ") != "1,2 5,6" {
+		t.Errorf("by h, ?k: %v", got)
+	}
+}
