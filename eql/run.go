@@ -68,7 +68,9 @@ func (q *Query) NewRun(emit func(*Result)) *Run {
 // call to Push, because the reader reuses its buffers (see
 // ingest.Options.Transient). The run then copies the events it holds on
 // to: those of partial sequences and samples, and results a buffering pipe
-// keeps. Results handed to emit are valid until the next Push.
+// keeps. Results handed to emit are valid until the next Push, and may
+// hold the event being pushed itself (an event query's match, the last
+// event of a sequence), which is valid only as long as the reader keeps it.
 func (r *Run) SetTransient(t bool) { r.keep.transient = t }
 
 // retains reports whether the pipeline keeps results after emit returns.
