@@ -563,6 +563,16 @@ func (r *seqRun) newSlots(key joinKey) *slots {
 		sl.key = key
 		return sl
 	}
+	// Most sequences have a few stages: one allocation then holds both.
+	type block struct {
+		sl slots
+		at [4]*partial
+	}
+	if n := len(r.plan.stages); n <= 4 {
+		b := &block{}
+		b.sl.key, b.sl.at = key, b.at[:n:n]
+		return &b.sl
+	}
 	return &slots{key: key, at: make([]*partial, len(r.plan.stages))}
 }
 
