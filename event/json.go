@@ -49,7 +49,6 @@ type Decoder struct {
 	grown      bool       // slab was reallocated, so kids must be rebased
 	strbuf     []byte     // unescaped strings of the current document
 	sel        *fieldNode // the fields kept at the current level; nil keeps all
-	skipStack  []byte     // open brackets of a value being skipped
 	lastFields int        // members of the last document, to size the next
 	lastStr    int        // bytes of unescaped strings in the last document
 }
@@ -77,7 +76,8 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	d.scratch, d.grown = d.scratch[:0], false
 	switch {
 	case d.Reuse:
-		clear(d.slab)
+		// The last document's members are overwritten, not cleared: the
+		// buffers hold at most one document's worth of references.
 		d.slab, d.strbuf = d.slab[:0], d.strbuf[:0]
 	case d.sel == nil:
 		// One allocation holds every member of the document. Colons and
@@ -96,8 +96,19 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	if d.pos >= len(d.data) {
 		return Missing, d.pos, &SyntaxError{d.pos, "unexpected end of JSON input"}
 	}
+	// The document decodes into a slot of its own at the bottom of the
+	// scratch stack, as every member does into its slot above it.
 	sel := d.sel
-	v, err = d.value()
+	d.scratch = append(d.scratch, Field{})
+	err = d.valueAt(0)
+	v = d.scratch[0].Value
+	if !d.Reuse || err != nil {
+		// Members are left in scratch as composites close; drop them
+		// so the decoder keeps no reference into a document it handed
+		// out (or failed on).
+		clear(d.scratch[:cap(d.scratch)])
+	}
+	d.scratch = d.scratch[:0]
 	d.sel = sel
 	if err != nil {
 		d.slab = nil
@@ -147,43 +158,60 @@ func clearOffset(v *Value) {
 	}
 }
 
-func (d *Decoder) value() (Value, error) {
+// valueAt decodes the value at d.pos into d.scratch[p]. Members of
+// composites are decoded into their slot in place, rather than returned
+// and copied: copying a just-written Value costs a store-forwarding stall
+// per member, which was a fifth of the decoding time.
+func (d *Decoder) valueAt(p int) error {
 	c := d.data[d.pos]
 	switch c {
 	case '{':
-		return d.composite(KindObject, '}')
+		if d.sel != nil {
+			return d.selObject(p, d.sel)
+		}
+		return d.composite(p, KindObject, '}')
 	case '[':
-		return d.composite(KindArray, ']')
+		return d.composite(p, KindArray, ']')
 	case '"':
 		s, err := d.str()
-		return String(s), err
+		d.scratch[p].Value = Value{kind: KindString, str: s}
+		return err
 	case 't':
-		return d.literal("true", Bool(true))
+		return d.literal(p, "true", Bool(true))
 	case 'f':
-		return d.literal("false", Bool(false))
+		return d.literal(p, "false", Bool(false))
 	case 'n':
-		return d.literal("null", Null())
+		return d.literal(p, "null", Null())
 	}
 	if c == '-' || (c >= '0' && c <= '9') {
-		return d.number()
+		v, err := d.number()
+		d.scratch[p].Value = v
+		return err
 	}
-	return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(c))}
+	return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(c))}
 }
 
-func (d *Decoder) literal(word string, v Value) (Value, error) {
+// literal checks that word is at d.pos and stores v in d.scratch[p]; with
+// p < 0 it only checks.
+func (d *Decoder) literal(p int, word string, v Value) error {
 	end := d.pos + len(word)
 	if end > len(d.data) || string(d.data[d.pos:end]) != word {
-		return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid literal, expected %q", word)}
+		return &SyntaxError{d.pos, fmt.Sprintf("invalid literal, expected %q", word)}
 	}
 	d.pos = end
-	return v, nil
+	if p >= 0 {
+		d.scratch[p].Value = v
+	}
+	return nil
 }
 
-func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
+// composite decodes an array or an object, keeping every member, into
+// d.scratch[p].
+func (d *Decoder) composite(p int, kind Kind, closer byte) error {
 	open := d.pos
 	d.depth++
 	if d.depth > maxDepth {
-		return Missing, &SyntaxError{d.pos, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
+		return &SyntaxError{d.pos, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
 	}
 	d.pos++
 	start := len(d.scratch)
@@ -194,70 +222,38 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 	} else {
 		for {
 			if d.pos >= len(d.data) {
-				return Missing, d.eof(open, kind)
+				return d.eof(open, kind)
 			}
 			var key string
-			keyDotted := false
 			if kind == KindObject {
 				if d.data[d.pos] != '"' {
-					return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
+					return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
 				}
 				var err error
 				if key, err = d.str(); err != nil {
-					return Missing, err
+					return err
 				}
-				keyDotted = strings.IndexByte(key, '.') >= 0
-				dotted = dotted || keyDotted
+				dotted = dotted || strings.IndexByte(key, '.') >= 0
 				d.skipSpace()
 				if d.pos >= len(d.data) {
-					return Missing, d.eof(open, kind)
+					return d.eof(open, kind)
 				}
 				if d.data[d.pos] != ':' {
-					return Missing, &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
+					return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
 				}
 				d.pos++
 				d.skipSpace()
 				if d.pos >= len(d.data) {
-					return Missing, d.eof(open, kind)
+					return d.eof(open, kind)
 				}
 			}
-			keep := true
-			var v Value
-			var err error
-			if sel := d.sel; sel != nil && kind == KindObject {
-				// Selective decoding: skip what is not wanted, decode in
-				// full what is wanted whole, descend otherwise. A kept
-				// plain key takes the field set's copy of its name (see
-				// intern).
-				var node *fieldNode
-				if keyDotted {
-					node = sel.lookup(key)
-				} else if n, canon := sel.lookupKey(key); n != nil {
-					node, key = n, canon
-				}
-				switch {
-				case node == nil:
-					keep, err = false, d.skipValue()
-				case node.all:
-					d.sel = nil
-					v, err = d.value()
-				default:
-					d.sel = node
-					v, err = d.value()
-				}
-				d.sel = sel
-			} else {
-				v, err = d.value()
-			}
-			if err != nil {
-				return Missing, err
-			}
-			if keep {
-				d.scratch = append(d.scratch, Field{Key: key, Value: v})
+			d.scratch = append(d.scratch, Field{Key: key})
+			if err := d.valueAt(len(d.scratch) - 1); err != nil {
+				return err
 			}
 			d.skipSpace()
 			if d.pos >= len(d.data) {
-				return Missing, d.eof(open, kind)
+				return d.eof(open, kind)
 			}
 			c := d.data[d.pos]
 			d.pos++
@@ -269,62 +265,73 @@ func (d *Decoder) composite(kind Kind, closer byte) (Value, error) {
 				if kind == KindObject {
 					what = "object key:value pair"
 				}
-				return Missing, &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after %s", quoteChar(c), what)}
+				return &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after %s", quoteChar(c), what)}
 			}
 			d.skipSpace()
 		}
 	}
 	d.depth--
+	d.close(p, kind, start, dotted)
+	return nil
+}
+
+// close moves the members of a composite, scratch[start:], to the slab
+// and stores the composite in scratch[p].
+func (d *Decoder) close(p int, kind Kind, start int, dotted bool) {
 	off := len(d.slab)
 	n := len(d.scratch) - start
 	if off+n > cap(d.slab) {
 		d.grown = true
 	}
 	d.slab = append(d.slab, d.scratch[start:]...)
-	clear(d.scratch[start:])
 	d.scratch = d.scratch[:start]
 	num := uint64(off)
 	if dotted {
 		num |= dottedBit
 	}
-	return Value{kind: kind, num: num, kids: d.slab[off : off+n : off+n]}, nil
+	d.scratch[p].Value = Value{kind: kind, num: num, kids: d.slab[off : off+n : off+n]}
 }
 
 func (d *Decoder) eof(open int, kind Kind) error {
 	return &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in %s opened at offset %d", kind, open)}
 }
 
-// str parses a string starting at the opening quote. The closing quote is
-// found with a vectorised search; the bytes before it are then checked
-// for escapes and control characters in one tight loop.
+// str parses a string starting at the opening quote. A string without
+// escapes is returned as a view of the input, with no copy. The closing
+// quote is found, and the text before it checked for escapes and control
+// characters, eight bytes at a time.
 func (d *Decoder) str() (string, error) {
 	start := d.pos + 1
-	j := bytes.IndexByte(d.data[start:], '"')
-	if j < 0 {
-		j = len(d.data) - start
+	end := nextQuote(d.data, start)
+	if end == len(d.data) {
+		return d.strSlow(start, stringStop(d.data, start))
 	}
-	seg := d.data[start : start+j]
-	for i, c := range seg {
-		if c < 0x20 || c == '\\' {
-			if c == '\\' {
-				return d.strEscaped(start, start+i)
-			}
-			return "", &SyntaxError{start + i, fmt.Sprintf("invalid control character %s in string literal", quoteChar(c))}
-		}
+	if i := plainEnd(d.data, start, end); i < end {
+		return d.strSlow(start, i)
 	}
-	if start+j >= len(d.data) {
-		return "", &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in string opened at offset %d", d.pos)}
-	}
-	d.pos = start + j + 1
-	if j == 0 {
+	d.pos = end + 1
+	if end == start {
 		return "", nil
 	}
-	return unsafe.String(&d.data[start], j), nil
+	return unsafe.String(&d.data[start], end-start), nil
+}
+
+// strSlow finishes a string that str found to hold an escape, a control
+// character or no closing quote: i is the first such byte after start.
+func (d *Decoder) strSlow(start, i int) (string, error) {
+	if i >= len(d.data) {
+		return "", &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in string opened at offset %d", start-1)}
+	}
+	if c := d.data[i]; c != '\\' {
+		return "", &SyntaxError{i, fmt.Sprintf("invalid control character %s in string literal", quoteChar(c))}
+	}
+	return d.strEscaped(start, i)
 }
 
 // strEscaped decodes a string with escapes into the document's string
-// buffer. When the buffer grows, the strings handed out earlier keep the
-// old array alive and stay valid.
+// buffer, copying the plain runs between escapes whole. When the buffer
+// grows, the strings handed out earlier keep the old array alive and stay
+// valid.
 func (d *Decoder) strEscaped(start, i int) (string, error) {
 	if d.strbuf == nil {
 		// Room for this string at least; strings handed out earlier keep
@@ -335,8 +342,7 @@ func (d *Decoder) strEscaped(start, i int) (string, error) {
 	base := len(b)
 	b = append(b, d.data[start:i]...)
 	for i < len(d.data) {
-		c := d.data[i]
-		switch {
+		switch c := d.data[i]; {
 		case c == '"':
 			d.pos = i + 1
 			d.strbuf = b
@@ -346,11 +352,8 @@ func (d *Decoder) strEscaped(start, i int) (string, error) {
 			return unsafe.String(&b[base], len(b)-base), nil
 		case c < 0x20:
 			return "", &SyntaxError{i, fmt.Sprintf("invalid control character %s in string literal", quoteChar(c))}
-		case c != '\\':
-			b = append(b, c)
-			i++
-			continue
 		}
+		// A backslash.
 		if i+1 >= len(d.data) {
 			break
 		}
@@ -391,6 +394,9 @@ func (d *Decoder) strEscaped(start, i int) (string, error) {
 		default:
 			return "", &SyntaxError{i - 1, fmt.Sprintf("invalid escape character %s in string literal", quoteChar(e))}
 		}
+		run := stringStop(d.data, i)
+		b = append(b, d.data[i:run]...)
+		i = run
 	}
 	return "", &SyntaxError{len(d.data), "unexpected end of JSON input in string literal"}
 }

@@ -1,7 +1,6 @@
 package event
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 )
@@ -18,7 +17,13 @@ type FieldSet struct {
 type fieldNode struct {
 	all      bool // keep the whole value
 	children []fieldChild
+	// firsts has bit c set when a child's key starts with byte c: a key
+	// whose first byte is not in it, dotted or not, is not wanted, which
+	// settles most unwanted keys with one test.
+	firsts [4]uint64
 }
+
+func (n *fieldNode) mayWant(c byte) bool { return n.firsts[c>>6]&(1<<(c&63)) != 0 }
 
 type fieldChild struct {
 	key  string
@@ -82,18 +87,32 @@ func (n *fieldNode) child(key string, create bool) *fieldNode {
 	}
 	c := &fieldNode{}
 	n.children = append(n.children, fieldChild{key: intern(key), node: c})
+	if key != "" {
+		n.firsts[key[0]>>6] |= 1 << (key[0] & 63)
+	}
 	return c
 }
 
-// lookupKey finds the node for a plain object key and returns it with the
-// node's own copy of the key (nil if the key is not wanted).
-func (n *fieldNode) lookupKey(key string) (*fieldNode, string) {
+// want finds the node for an object key, plain or dotted, and returns it
+// with the key to keep (the node's own copy of a plain key, see intern)
+// and whether that key holds a dot. A nil node means the key's value is
+// not wanted.
+func (n *fieldNode) want(key string) (node *fieldNode, keep string, dotted bool) {
+	if key == "" {
+		return n.child(key, false), key, false
+	}
+	if !n.mayWant(key[0]) {
+		return nil, "", false
+	}
 	for i := range n.children {
 		if c := &n.children[i]; len(c.key) == len(key) && c.key == key {
-			return c.node, c.key
+			return c.node, c.key, false
 		}
 	}
-	return nil, ""
+	if strings.IndexByte(key, '.') < 0 {
+		return nil, "", false
+	}
+	return n.lookup(key), key, true
 }
 
 // lookup finds the node for an object key, which may hold dots; nil means
@@ -120,6 +139,89 @@ func (n *fieldNode) lookup(key string) *fieldNode {
 	return cur
 }
 
+// selObject decodes an object into d.scratch[p], keeping only the members
+// sel wants: it
+// skips the others without building them, decodes wanted ones whole, and
+// descends into those sel only wants part of.
+func (d *Decoder) selObject(p int, sel *fieldNode) error {
+	open := d.pos
+	d.depth++
+	if d.depth > maxDepth {
+		return &SyntaxError{d.pos, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
+	}
+	d.pos++
+	start := len(d.scratch)
+	dotted := false
+	d.skipSpace()
+	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+		d.pos++
+		d.depth--
+		d.close(p, KindObject, start, false)
+		return nil
+	}
+	for {
+		if d.pos >= len(d.data) {
+			return d.eof(open, KindObject)
+		}
+		if d.data[d.pos] != '"' {
+			return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
+		}
+		key, err := d.str()
+		if err != nil {
+			return err
+		}
+		if d.pos < len(d.data) && d.data[d.pos] == ':' {
+			d.pos++
+		} else {
+			d.skipSpace()
+			if d.pos >= len(d.data) {
+				return d.eof(open, KindObject)
+			}
+			if d.data[d.pos] != ':' {
+				return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
+			}
+			d.pos++
+		}
+		d.skipSpace()
+		if d.pos >= len(d.data) {
+			return d.eof(open, KindObject)
+		}
+		node, key, keyDotted := sel.want(key)
+		if node == nil {
+			err = d.skipValue()
+		} else {
+			if node.all {
+				d.sel = nil
+			} else {
+				d.sel = node
+			}
+			d.scratch = append(d.scratch, Field{Key: key})
+			err = d.valueAt(len(d.scratch) - 1)
+			d.sel = sel
+			dotted = dotted || keyDotted
+		}
+		if err != nil {
+			return err
+		}
+		d.skipSpace()
+		if d.pos >= len(d.data) {
+			return d.eof(open, KindObject)
+		}
+		c := d.data[d.pos]
+		d.pos++
+		if c == '}' {
+			break
+		}
+		if c != ',' {
+			return &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after object key:value pair", quoteChar(c))}
+		}
+		d.skipSpace()
+	}
+	d.depth--
+	d.close(p, KindObject, start, dotted)
+	return nil
+}
+
 // Select makes the Decoder keep only the fields of fs (nil: keep all).
 func (d *Decoder) Select(fs *FieldSet) {
 	if fs == nil {
@@ -130,61 +232,117 @@ func (d *Decoder) Select(fs *FieldSet) {
 }
 
 // skipValue passes over one JSON value without building it, checking its
-// structure (balanced brackets, terminated strings, valid literals).
+// grammar as decoding would (strings are checked for their end only).
+// It follows the grammar rather than looping over tokens, so each member
+// of a skipped object costs a few byte tests beyond its two strings.
 func (d *Decoder) skipValue() error {
-	stack := d.skipStack[:0]
-	defer func() { d.skipStack = stack[:0] }()
-	for {
-		if d.pos >= len(d.data) {
-			return &SyntaxError{len(d.data), "unexpected end of JSON input"}
-		}
-		c := d.data[d.pos]
-		switch {
-		case c == '"':
-			if err := d.skipString(); err != nil {
-				return err
-			}
-		case c == '{' || c == '[':
-			if len(stack) >= maxDepth {
-				return &SyntaxError{d.pos, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
-			}
-			stack = append(stack, c)
-			d.pos++
-		case c == '}' || c == ']':
-			if len(stack) == 0 || (c == '}') != (stack[len(stack)-1] == '{') {
-				return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s in skipped value", quoteChar(c))}
-			}
-			stack = stack[:len(stack)-1]
-			d.pos++
-		case c == ',' || c == ':' || isSpace(c):
-			d.pos++
-			continue
-		case c == 't':
-			if _, err := d.literal("true", Missing); err != nil {
-				return err
-			}
-		case c == 'f':
-			if _, err := d.literal("false", Missing); err != nil {
-				return err
-			}
-		case c == 'n':
-			if _, err := d.literal("null", Missing); err != nil {
-				return err
-			}
-		case c == '-' || (c >= '0' && c <= '9'):
+	switch c := d.data[d.pos]; c {
+	case '"':
+		return d.skipString()
+	case '{', '[':
+		return d.skipComposite(c)
+	case 't':
+		return d.literal(-1, "true", Missing)
+	case 'f':
+		return d.literal(-1, "false", Missing)
+	case 'n':
+		return d.literal(-1, "null", Missing)
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
 			start := d.pos
-			for d.pos < len(d.data) && isNumberByte(d.data[d.pos]) {
-				d.pos++
+			for d.pos++; d.pos < len(d.data) && isNumberByte(d.data[d.pos]); d.pos++ {
 			}
 			if d.pos == start+1 && c == '-' {
 				return &SyntaxError{d.pos, "invalid number: expected a digit"}
 			}
-		default:
-			return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(c))}
-		}
-		if len(stack) == 0 {
 			return nil
 		}
+		return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(c))}
+	}
+}
+
+// skipComposite passes over the object or array opened at d.pos.
+func (d *Decoder) skipComposite(opener byte) error {
+	open := d.pos
+	kind, closer := KindArray, byte(']')
+	if opener == '{' {
+		kind, closer = KindObject, '}'
+	}
+	d.depth++
+	if d.depth > maxDepth {
+		return &SyntaxError{d.pos, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
+	}
+	d.pos++
+	d.skipSpace()
+	if d.pos < len(d.data) && d.data[d.pos] == closer {
+		d.pos++
+		d.depth--
+		return nil
+	}
+	for {
+		if d.pos >= len(d.data) {
+			return d.eof(open, kind)
+		}
+		if kind == KindObject {
+			if d.data[d.pos] != '"' {
+				return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
+			}
+			if err := d.skipString(); err != nil {
+				return err
+			}
+			if d.pos < len(d.data) && d.data[d.pos] == ':' {
+				d.pos++
+			} else {
+				d.skipSpace()
+				if d.pos >= len(d.data) {
+					return d.eof(open, kind)
+				}
+				if d.data[d.pos] != ':' {
+					return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
+				}
+				d.pos++
+			}
+			d.skipSpace()
+			if d.pos >= len(d.data) {
+				return d.eof(open, kind)
+			}
+		}
+		var err error
+		switch c := d.data[d.pos]; c {
+		case '"':
+			err = d.skipString()
+		case '{', '[':
+			err = d.skipComposite(c)
+		default:
+			err = d.skipValue()
+		}
+		if err != nil {
+			return err
+		}
+		if d.pos >= len(d.data) {
+			return d.eof(open, kind)
+		}
+		c := d.data[d.pos]
+		if isSpace(c) {
+			d.skipSpace()
+			if d.pos >= len(d.data) {
+				return d.eof(open, kind)
+			}
+			c = d.data[d.pos]
+		}
+		d.pos++
+		if c == closer {
+			d.depth--
+			return nil
+		}
+		if c != ',' {
+			what := "array element"
+			if kind == KindObject {
+				what = "object key:value pair"
+			}
+			return &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after %s", quoteChar(c), what)}
+		}
+		d.skipSpace()
 	}
 }
 
@@ -197,11 +355,10 @@ func (d *Decoder) skipString() error {
 	start := d.pos
 	i := d.pos + 1
 	for {
-		j := bytes.IndexByte(d.data[i:], '"')
-		if j < 0 {
+		i = nextQuote(d.data, i)
+		if i == len(d.data) {
 			return &SyntaxError{len(d.data), fmt.Sprintf("unexpected end of JSON input in string opened at offset %d", start)}
 		}
-		i += j
 		// An odd run of backslashes before the quote escapes it.
 		k := i - 1
 		for k > start && d.data[k] == '\\' {
@@ -222,6 +379,9 @@ func Scan(data []byte) error {
 	var d Decoder
 	d.data = data
 	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return &SyntaxError{d.pos, "unexpected end of JSON input"}
+	}
 	if err := d.skipValue(); err != nil {
 		return err
 	}
