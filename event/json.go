@@ -99,8 +99,7 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	// The document decodes into a slot of its own at the bottom of the
 	// scratch stack, as every member does into its slot above it.
 	sel := d.sel
-	d.scratch = append(d.scratch, Field{})
-	err = d.valueAt(0)
+	err = d.valueAt(d.push(""))
 	v = d.scratch[0].Value
 	if !d.Reuse || err != nil {
 		// Members are left in scratch as composites close; drop them
@@ -174,7 +173,7 @@ func (d *Decoder) valueAt(p int) error {
 		return d.composite(p, KindArray, ']')
 	case '"':
 		s, err := d.str()
-		d.scratch[p].Value = Value{kind: KindString, str: s}
+		d.scratch[p].Value.set(KindString, 0, s, nil)
 		return err
 	case 't':
 		return d.literal(p, "true", Bool(true))
@@ -185,7 +184,7 @@ func (d *Decoder) valueAt(p int) error {
 	}
 	if c == '-' || (c >= '0' && c <= '9') {
 		v, err := d.number()
-		d.scratch[p].Value = v
+		d.scratch[p].Value.set(v.kind, v.num, "", nil)
 		return err
 	}
 	return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of value", quoteChar(c))}
@@ -200,7 +199,7 @@ func (d *Decoder) literal(p int, word string, v Value) error {
 	}
 	d.pos = end
 	if p >= 0 {
-		d.scratch[p].Value = v
+		d.scratch[p].Value.set(v.kind, v.num, "", nil)
 	}
 	return nil
 }
@@ -247,8 +246,7 @@ func (d *Decoder) composite(p int, kind Kind, closer byte) error {
 					return d.eof(open, kind)
 				}
 			}
-			d.scratch = append(d.scratch, Field{Key: key})
-			if err := d.valueAt(len(d.scratch) - 1); err != nil {
+			if err := d.valueAt(d.push(key)); err != nil {
 				return err
 			}
 			d.skipSpace()
@@ -289,7 +287,27 @@ func (d *Decoder) close(p int, kind Kind, start int, dotted bool) {
 	if dotted {
 		num |= dottedBit
 	}
-	d.scratch[p].Value = Value{kind: kind, num: num, kids: d.slab[off : off+n : off+n]}
+	d.scratch[p].Value.set(kind, num, "", d.slab[off:off+n:off+n])
+}
+
+// push adds a slot for a member with the given key to scratch and returns
+// its index; the member's value is decoded into it with valueAt.
+func (d *Decoder) push(key string) int {
+	n := len(d.scratch)
+	if n < cap(d.scratch) {
+		d.scratch = d.scratch[:n+1]
+	} else {
+		d.scratch = append(d.scratch, Field{})
+	}
+	d.scratch[n].Key = key
+	return n
+}
+
+// set stores a value field by field. Assigning a Value literal instead
+// makes the compiler build it on the stack and copy it with wide loads
+// that stall on the narrow stores just made, once per member decoded.
+func (v *Value) set(kind Kind, num uint64, str string, kids []Field) {
+	v.kind, v.num, v.str, v.kids = kind, num, str, kids
 }
 
 func (d *Decoder) eof(open int, kind Kind) error {
@@ -302,12 +320,9 @@ func (d *Decoder) eof(open int, kind Kind) error {
 // characters, eight bytes at a time.
 func (d *Decoder) str() (string, error) {
 	start := d.pos + 1
-	end := nextQuote(d.data, start)
-	if end == len(d.data) {
-		return d.strSlow(start, stringStop(d.data, start))
-	}
-	if i := plainEnd(d.data, start, end); i < end {
-		return d.strSlow(start, i)
+	end := stringStop(d.data, start)
+	if end == len(d.data) || d.data[end] != '"' {
+		return d.strSlow(start, end)
 	}
 	d.pos = end + 1
 	if end == start {
@@ -512,7 +527,9 @@ func (d *Decoder) skipSpace() {
 	}
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+// isSpace reports whether c is JSON white space; the first test settles
+// the usual case, a byte that is not.
+func isSpace(c byte) bool { return c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r') }
 
 func quoteChar(c byte) string {
 	if c == '\'' {

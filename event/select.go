@@ -195,8 +195,7 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 			} else {
 				d.sel = node
 			}
-			d.scratch = append(d.scratch, Field{Key: key})
-			err = d.valueAt(len(d.scratch) - 1)
+			err = d.valueAt(d.push(key))
 			d.sel = sel
 			dotted = dotted || keyDotted
 		}

@@ -60,31 +60,3 @@ func stringStop(data []byte, i int) int {
 	}
 	return i
 }
-
-// plainEnd returns the index of the first backslash or control character
-// in data[i:end], or end. It may read up to seven bytes past end, which
-// must be within data, but looks only at bytes before end.
-func plainEnd(data []byte, i, end int) int {
-	for ; i < end; i += 8 {
-		var w uint64
-		if i+8 <= len(data) {
-			w = binary.LittleEndian.Uint64(data[i:])
-		} else {
-			for k := i; k < end; k++ {
-				if c := data[k]; c == '\\' || c < 0x20 {
-					return k
-				}
-			}
-			return end
-		}
-		b := w ^ swarBack
-		m := (((b - swarOnes) &^ b) | ((w - swarSpace) &^ w)) & swarHighs
-		if n := end - i; n < 8 {
-			m &= 1<<(8*n) - 1
-		}
-		if m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
-	}
-	return end
-}
