@@ -282,6 +282,30 @@ func TestSelectiveDecode(t *testing.T) {
 			t.Errorf("selective decode of %s: no error", bad)
 		}
 	}
+	// A key is matched after unescaping, and white space may surround
+	// every token.
+	spaced := " { \"proc\\u0065ss\" : { \"pid\" : 1 , \"parent\" : { \"x\" : [ 1 , { } ] } } , \"event\" :{} } "
+	if v, err := d.Decode([]byte(spaced)); err != nil {
+		t.Errorf("selective decode of %q: %v", spaced, err)
+	} else if got := v.String(); got != `{"process":{"pid":1,"parent":{"x":[1,{}]}},"event":{}}` {
+		t.Errorf("selective decode of %q = %s", spaced, got)
+	}
+	// Skipping follows the grammar: a fault in a skipped value is found at
+	// the same offset as full decoding finds it.
+	var full Decoder
+	for _, bad := range []string{`{"skip":[1 2]}`, `{"skip":{"a" 1}}`, `{"skip":{1:2}}`, `{"skip":[1,]}`,
+		`{"skip":{"a":1,}}`, `{"skip":[[[]]}`, `{"skip":nul}`, `{"skip":{"a":[}}`, `{"event":{"x":1 "y":2}}`} {
+		_, ferr := full.Decode([]byte(bad))
+		_, serr := d.Decode([]byte(bad))
+		var fse, sse *SyntaxError
+		if !errors.As(ferr, &fse) || !errors.As(serr, &sse) {
+			t.Errorf("%s: full decode err %v, selective %v; want syntax errors", bad, ferr, serr)
+			continue
+		}
+		if fse.Offset != sse.Offset {
+			t.Errorf("%s: selective decode fails at offset %d (%s), full decode at %d (%s)", bad, sse.Offset, sse.Msg, fse.Offset, fse.Msg)
+		}
+	}
 	d.Select(nil)
 	if v, _ := d.Decode([]byte(src)); !v.Get(MustPath("skip")).Exists() {
 		t.Error("Select(nil) does not restore full decoding")
