@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -92,10 +91,15 @@ func (s *ndjsonSource) next() (*event.Event, error) {
 				Msg: fmt.Sprintf("line longer than %d bytes", s.r.opts.MaxRecordSize)})
 			continue
 		}
-		line = bytes.TrimRight(line, " \t\r\n")
-		lead := len(line)
-		line = bytes.TrimLeft(line, " \t")
-		lead -= len(line)
+		end := len(line)
+		for end > 0 && (line[end-1] == ' ' || line[end-1] == '\t' || line[end-1] == '\r' || line[end-1] == '\n') {
+			end--
+		}
+		lead := 0
+		for lead < end && (line[lead] == ' ' || line[lead] == '\t') {
+			lead++
+		}
+		line = line[lead:end]
 		if len(line) == 0 {
 			continue
 		}
