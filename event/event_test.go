@@ -252,8 +252,8 @@ func lossy(v Value) bool {
 		return true // invalid UTF-8 becomes U+FFFD
 	}
 	for _, f := range v.Fields() {
-		if lossy(f.Value) {
-			return true
+		if !utf8.ValidString(f.Key) || lossy(f.Value) {
+			return true // a key's invalid UTF-8 becomes U+FFFD too
 		}
 	}
 	return false
