@@ -357,3 +357,72 @@ func TestReuseAndClone(t *testing.T) {
 		t.Error("clone of clone differs")
 	}
 }
+
+func TestPeek(t *testing.T) {
+	tests := []struct {
+		name   string
+		fields []string
+		in     string
+		want   string // the peeked document, or "error"
+	}{
+		{"first key", []string{"@timestamp"}, `{"@timestamp":"t1","a":{"b":[1,2]}}`, `{"@timestamp":"t1"}`},
+		{"rest unread", []string{"@timestamp"}, `{"@timestamp":"t1","a":{"b":[1,`, `{"@timestamp":"t1"}`},
+		{"later key", []string{"@timestamp"}, `{"a":{"@timestamp":"x"},"@timestamp":"t2","b":1}`, `{"@timestamp":"t2"}`},
+		{"first of two", []string{"@timestamp"}, `{"@timestamp":"t1","@timestamp":"t2"}`, `{"@timestamp":"t1"}`},
+		{"two fields", []string{"@timestamp", "seq"}, `{"seq":7,"x":[],"@timestamp":"t3","y":tru}`, `{"seq":7,"@timestamp":"t3"}`},
+		{"absent, all read", []string{"@timestamp"}, `{"a":1} `, `{}`},
+		{"absent, fault found", []string{"@timestamp"}, `{"a":1,}`, "error"},
+		{"fault before", []string{"@timestamp"}, `{"a":[1 2],"@timestamp":"t"}`, "error"},
+		{"trailing text", []string{"@timestamp"}, `{"a":1} x`, "error"},
+		{"nested field: decoded in full", []string{"event.created"}, `{"event":{"created":"t4"},"z":tru}`, "error"},
+		{"nested field", []string{"event.created"}, `{"event":{"created":"t4","k":1},"z":true}`, `{"event":{"created":"t4"}}`},
+	}
+	for _, tt := range tests {
+		var d Decoder
+		d.Reuse = true
+		d.Select(NewFieldSet(tt.fields...))
+		v, err := d.Peek([]byte(tt.in))
+		got := v.String()
+		if err != nil {
+			got = "error"
+		}
+		if got != tt.want {
+			t.Errorf("%s: Peek(%s) = %s (%v), want %s", tt.name, tt.in, got, err, tt.want)
+		}
+		// A peek leaves the decoder as it found it.
+		doc := []byte(`{"@timestamp":"t9","seq":1,"n":2,"event":{"created":"t"}}`)
+		var fresh Decoder
+		fresh.Select(NewFieldSet(tt.fields...))
+		want, _ := fresh.Decode(doc)
+		if got, err := d.Decode(doc); err != nil || !Equal(got, want) {
+			t.Errorf("%s: Decode after Peek = %s, %v; want %s", tt.name, got, err, want)
+		}
+	}
+}
+
+// FuzzPeek checks that Peek accepts what Decode accepts and finds the same
+// values of the fields it reads.
+func FuzzPeek(f *testing.F) {
+	f.Add([]byte(`{"@timestamp":"t1","a":{"b":[1,2]},"seq":3}`))
+	f.Add([]byte(`{"seq":1,"@timestamp":"x","@timestamp":"y"}`))
+	paths := []string{"@timestamp", "seq"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var peek, dec Decoder
+		fs := NewFieldSet(paths...)
+		peek.Select(fs)
+		dec.Select(fs)
+		dv, derr := dec.Decode(data)
+		pv, perr := peek.Peek(data)
+		if derr != nil {
+			return // Peek may or may not see the fault
+		}
+		if perr != nil {
+			t.Fatalf("Peek rejects what Decode accepts: %v", perr)
+		}
+		for _, p := range paths {
+			if a, b := dv.Get(MustPath(p)), pv.Get(MustPath(p)); !Equal(a, b) {
+				t.Fatalf("%s: Decode %s, Peek %s", p, a, b)
+			}
+		}
+	})
+}

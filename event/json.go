@@ -51,21 +51,31 @@ type Decoder struct {
 	sel        *fieldNode // the fields kept at the current level; nil keeps all
 	lastFields int        // members of the last document, to size the next
 	lastStr    int        // bytes of unescaped strings in the last document
+	peekLeft   uint64     // Peek: top-level fields not found yet, by child index
+	peeked     bool       // Peek: every field was found; the rest is unread
 }
 
 // Decode parses data, which must hold exactly one JSON value (surrounding
 // white space allowed).
 func (d *Decoder) Decode(data []byte) (Value, error) {
 	v, n, err := d.DecodePrefix(data)
+	if err == nil {
+		err = trailing(data, n)
+	}
 	if err != nil {
 		return Missing, err
 	}
+	return v, nil
+}
+
+// trailing checks that data[n:] is only white space.
+func trailing(data []byte, n int) error {
 	for ; n < len(data); n++ {
 		if !isSpace(data[n]) {
-			return Missing, &SyntaxError{n, fmt.Sprintf("invalid character %s after top-level value", quoteChar(data[n]))}
+			return &SyntaxError{n, fmt.Sprintf("invalid character %s after top-level value", quoteChar(data[n]))}
 		}
 	}
-	return v, nil
+	return nil
 }
 
 // DecodePrefix parses the first JSON value in data (after white space) and

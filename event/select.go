@@ -189,6 +189,19 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		node, key, keyDotted := sel.want(key)
 		if node == nil {
 			err = d.skipValue()
+		} else if d.peekLeft != 0 && d.depth == 1 {
+			// Peek: a top-level field, wanted whole.
+			d.sel = nil
+			err = d.valueAt(d.push(key))
+			d.sel = sel
+			d.peekLeft &^= sel.childBit(node)
+			if err == nil && d.peekLeft == 0 {
+				d.peeked = true
+				d.depth--
+				d.close(p, KindObject, start, dotted || keyDotted)
+				return nil
+			}
+			dotted = dotted || keyDotted
 		} else {
 			if node.all {
 				d.sel = nil
@@ -219,6 +232,50 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 	d.depth--
 	d.close(p, KindObject, start, dotted)
 	return nil
+}
+
+// childBit returns the bit of child node c among n's first 64 children.
+func (n *fieldNode) childBit(c *fieldNode) uint64 {
+	for i := range min(len(n.children), 64) {
+		if n.children[i].node == c {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// Peek decodes the fields of the Decoder's selection from data, as a
+// selective Decode does, but when they are all top-level fields it stops
+// reading as soon as it has found each of them: the rest of data is
+// neither decoded nor checked, so a fault there goes unnoticed. Where a
+// field occurs twice, the first occurrence is the one a document's Get
+// returns, so the result agrees with Decode's on those fields. It is for
+// reading a timestamp to order events by, before decoding them in full.
+func (d *Decoder) Peek(data []byte) (Value, error) {
+	d.peekLeft, d.peeked = 0, false
+	if sel := d.sel; sel != nil && len(sel.children) <= 64 {
+		for i, c := range sel.children {
+			if !c.node.all {
+				d.peekLeft = 0
+				break
+			}
+			d.peekLeft |= 1 << i
+		}
+	}
+	if d.peekLeft == 0 {
+		return d.Decode(data)
+	}
+	v, n, err := d.DecodePrefix(data)
+	d.peekLeft = 0
+	if err == nil && !d.peeked {
+		// Not all were there, so all was read: check the end as Decode
+		// does.
+		err = trailing(data, n)
+	}
+	if err != nil {
+		return Missing, err
+	}
+	return v, nil
 }
 
 // Select makes the Decoder keep only the fields of fs (nil: keep all).
