@@ -58,6 +58,14 @@ type Options struct {
 	// consumer that keeps events must copy them (eql.Run.SetTransient
 	// does). NDJSON reading then allocates nothing per line.
 	Transient bool
+	// Deferred leaves the decoding of NDJSON lines of ECS documents to
+	// the consumer: after a file's first line, which shows what the file
+	// holds, Next returns such events with Raw (a copy of the line, kept
+	// whatever Transient says) and no document, and Decode decodes one,
+	// with Select, when it is used. A merger can then hold many events
+	// as compact text and decode each, while it is in cache, as it hands
+	// it on. Other formats are decoded by Next as usual.
+	Deferred bool
 }
 
 // Problem is a record or input that was skipped, located as precisely as
@@ -114,6 +122,51 @@ type Reader struct {
 	events    atomic.Int64
 	bytesRead atomic.Int64
 	total     int64
+
+	dec event.Decoder // decodes deferred events, into reused buffers
+}
+
+// newReader returns a Reader with opts completed by their defaults.
+func newReader(opts Options) *Reader {
+	if opts.MaxProblems <= 0 {
+		opts.MaxProblems = DefaultMaxProblems
+	}
+	if opts.MaxRecordSize <= 0 {
+		opts.MaxRecordSize = DefaultMaxRecordSize
+	}
+	r := &Reader{opts: opts}
+	r.dec.Reuse = true
+	r.dec.Select(opts.Select)
+	return r
+}
+
+// Decode completes an event that Next returned undecoded (see
+// Options.Deferred) by decoding its Raw into its Doc; the document is
+// valid until the next call to Decode. An event that has its document is
+// left as it is. A line that is not a JSON object is reported as a
+// skipped record, located as Next would have located it, is no longer
+// counted as an event, and makes Decode return false.
+func (r *Reader) Decode(ev *event.Event) bool {
+	if ev.Doc.Exists() || ev.Raw == nil {
+		return true
+	}
+	doc, err := r.dec.Decode(ev.Raw)
+	if err == nil {
+		err = checkObject(doc)
+	}
+	if err != nil {
+		r.stats.Events--
+		r.events.Add(-1)
+		r.skip(jsonProblem(ev.Src.Name, int(ev.Src.Index), 0, err))
+		return false
+	}
+	ev.Doc = doc
+	// The line was kept with its leading white space, so that offsets in
+	// errors are columns; the event's text starts at the document.
+	for len(ev.Raw) > 0 && (ev.Raw[0] == ' ' || ev.Raw[0] == '\t') {
+		ev.Raw = ev.Raw[1:]
+	}
+	return true
 }
 
 // input is one thing to read: a file, stdin, or an archive member.
@@ -135,16 +188,10 @@ type source interface {
 // Open expands inputs (see Expand) and returns a Reader of their events.
 // An input that does not exist or a glob that matches nothing is an error.
 func Open(inputs []string, opts Options) (*Reader, error) {
-	if opts.MaxProblems <= 0 {
-		opts.MaxProblems = DefaultMaxProblems
-	}
-	if opts.MaxRecordSize <= 0 {
-		opts.MaxRecordSize = DefaultMaxRecordSize
-	}
 	if opts.Stdin == nil {
 		opts.Stdin = os.Stdin
 	}
-	r := &Reader{opts: opts}
+	r := newReader(opts)
 	files, err := Expand(inputs)
 	if err != nil {
 		return nil, err
@@ -392,13 +439,7 @@ func (r *Reader) queueZip(in *input, br *bufio.Reader, rc io.Closer) (source, er
 // paths are slash-separated names in fsys, read as they are (no globs or
 // directory expansion).
 func OpenFS(fsys fs.FS, paths []string, opts Options) (*Reader, error) {
-	if opts.MaxProblems <= 0 {
-		opts.MaxProblems = DefaultMaxProblems
-	}
-	if opts.MaxRecordSize <= 0 {
-		opts.MaxRecordSize = DefaultMaxRecordSize
-	}
-	r := &Reader{opts: opts}
+	r := newReader(opts)
 	for _, p := range paths {
 		fi, err := fs.Stat(fsys, p)
 		if err != nil {

@@ -22,8 +22,12 @@ type ndjsonSource struct {
 	// documents: from then on only the fields in Options.Select are
 	// decoded (Raw keeps the whole line).
 	selective bool
-	checked   bool
-	ev        event.Event // reused for transient events
+	// deferred is set, when Options.Deferred asks for it, once the first
+	// document shows ECS documents: lines are then returned undecoded,
+	// for Reader.Decode.
+	deferred bool
+	checked  bool
+	ev       event.Event // reused for transient events
 }
 
 func newNDJSONSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *ndjsonSource {
@@ -80,6 +84,19 @@ func (s *ndjsonSource) copyLine(line []byte) []byte {
 	return append([]byte(nil), line...)
 }
 
+// jsonProblem reports a line of JSON text that could not be decoded: a
+// syntax error is located by its column, lead being the white space
+// before the text the decoder saw.
+func jsonProblem(name string, line, lead int, err error) Problem {
+	p := Problem{Source: name, Line: line, Offset: -1, Msg: err.Error()}
+	var se *event.SyntaxError
+	if errors.As(err, &se) {
+		p.Column = lead + se.Offset + 1
+		p.Msg = "malformed JSON: " + se.Msg
+	}
+	return p
+}
+
 func (s *ndjsonSource) next() (*event.Event, error) {
 	for {
 		line, tooLong, err := s.readLine()
@@ -99,24 +116,24 @@ func (s *ndjsonSource) next() (*event.Event, error) {
 		for lead < end && (line[lead] == ' ' || line[lead] == '\t') {
 			lead++
 		}
-		line = line[lead:end]
-		if len(line) == 0 {
-			continue
-		}
-		raw := s.copyLine(line)
-		doc, err := s.dec.Decode(raw)
-		if err != nil {
-			p := Problem{Source: s.name, Line: s.line, Offset: -1, Msg: err.Error()}
-			var se *event.SyntaxError
-			if errors.As(err, &se) {
-				p.Column = lead + se.Offset + 1
-				p.Msg = "malformed JSON: " + se.Msg
-			}
-			s.r.skip(p)
+		if lead == end {
 			continue
 		}
 		src := event.Source{Name: s.name, Index: int64(s.line)}
+		if s.deferred {
+			return &event.Event{Raw: append([]byte(nil), line[:end]...), Src: src}, nil
+		}
+		raw := s.copyLine(line[lead:end])
+		doc, err := s.dec.Decode(raw)
+		if err != nil {
+			s.r.skip(jsonProblem(s.name, s.line, lead, err))
+			continue
+		}
 		if s.selective {
+			if err := checkObject(doc); err != nil {
+				s.r.skip(Problem{Source: s.name, Line: s.line, Offset: -1, Msg: err.Error()})
+				continue
+			}
 			if s.r.opts.Transient {
 				s.ev = event.Event{Doc: doc, Raw: raw, Src: src}
 				return &s.ev, nil
@@ -134,6 +151,7 @@ func (s *ndjsonSource) next() (*event.Event, error) {
 				s.selective = true
 				s.dec.Select(s.r.opts.Select)
 			}
+			s.deferred = ev.Raw != nil && s.r.opts.Deferred
 		}
 		return ev, nil
 	}

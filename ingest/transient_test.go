@@ -50,3 +50,54 @@ func TestTransient(t *testing.T) {
 		})
 	}
 }
+
+// TestDeferred checks that deferred reading hands out, once Decode has
+// run, the documents an ordinary selective read does, and reports broken
+// lines at Decode with the same location an ordinary read gives them.
+func TestDeferred(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "a.ndjson", []byte(
+		`{"@timestamp":"2024-01-01T00:00:00Z","process":{"name":"a.exe","pid":1}}`+"\n"+
+			`  {"@timestamp":"2024-01-01T00:00:01Z","process":{"name":"b.exe","pid":2}}`+"\n"+
+			`  {"@timestamp":"2024-01-01T00:00:02Z","process":{"name":"c.exe" "pid":3}}`+"\n"+
+			`[1,2]`+"\n"+
+			`{"@timestamp":"2024-01-01T00:00:03Z","process":{"name":"d.exe","pid":4}}`+"\n"))
+	sel := event.NewFieldSet("process.name")
+	want, wantStats := readAll(t, []string{in}, Options{Select: sel})
+
+	r, err := Open([]string{in}, Options{Select: sel, Deferred: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []string
+	undecoded := 0
+	for ev := range r.All() {
+		if !ev.Doc.Exists() {
+			undecoded++
+		}
+		if r.Decode(ev) {
+			got = append(got, ev.Doc.String()+" "+string(ev.Raw)+" "+ev.Src.String())
+		}
+	}
+	if undecoded != 4 {
+		t.Errorf("%d events came undecoded, want the 4 after the first line", undecoded)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("deferred read gave %d events, ordinary read %d", len(got), len(want))
+	}
+	for i, w := range want {
+		if ws := w.Doc.String() + " " + string(w.Raw) + " " + w.Src.String(); got[i] != ws {
+			t.Errorf("event %d:\ndeferred %s\nordinary %s", i, got[i], ws)
+		}
+	}
+	st := r.Stats()
+	if st.Events != wantStats.Events || st.Skipped != wantStats.Skipped || len(st.Problems) != len(wantStats.Problems) {
+		t.Fatalf("deferred stats %+v, ordinary %+v", st, wantStats)
+	}
+	for i, p := range wantStats.Problems {
+		if st.Problems[i].String() != p.String() {
+			t.Errorf("problem %d: deferred %q, ordinary %q", i, st.Problems[i], p)
+		}
+	}
+}
