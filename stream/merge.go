@@ -40,14 +40,23 @@ type MergeStats struct {
 
 // Merger merges sources into one ordered stream. Memory is bounded by
 // Window events per source.
+//
+// Events that arrive in order, as most do, queue in a first-in first-out
+// run; only those that arrive out of order go to a heap. An event whose
+// document is not decoded yet but whose Raw is JSON text (see
+// ingest.Options.Deferred) is ordered by its timestamp and tiebreaker
+// read from Raw.
 type Merger struct {
 	srcs   []Source
 	done   []bool
 	errs   []error
+	run    []item // in order; run[head:] are held
+	head   int
 	h      itemHeap
 	window int
 	ts     event.Path
 	tb     *event.Path
+	peek   event.Decoder // reads the order fields of undecoded events
 	seq    uint64
 	last   int64
 	began  bool
@@ -63,6 +72,18 @@ type item struct {
 	seq uint64
 }
 
+// before reports whether a goes before b: by timestamp, then tiebreaker,
+// then arrival.
+func (a *item) before(b *item) bool {
+	if a.ts != b.ts {
+		return a.ts < b.ts
+	}
+	if c := compareTiebreakers(a.tb, b.tb); c != 0 {
+		return c < 0
+	}
+	return a.seq < b.seq
+}
+
 // NewMerger returns a Merger over srcs.
 func NewMerger(srcs []Source, o Order) *Merger {
 	m := &Merger{srcs: srcs, done: make([]bool, len(srcs)), errs: make([]error, len(srcs)), window: o.Window}
@@ -74,10 +95,14 @@ func NewMerger(srcs []Source, o Order) *Merger {
 		tsName = "@timestamp"
 	}
 	m.ts = event.MustPath(tsName)
+	order := event.NewFieldSet(tsName)
 	if o.TiebreakerField != "" {
 		p := event.MustPath(o.TiebreakerField)
 		m.tb = &p
+		order.Add(o.TiebreakerField)
 	}
+	m.peek.Reuse = true
+	m.peek.Select(order)
 	return m
 }
 
@@ -95,24 +120,49 @@ func (m *Merger) pull(i int) bool {
 		}
 		return false
 	}
-	it := &item{ev: ev, src: i, seq: m.seq}
+	it := item{ev: ev, src: i, seq: m.seq}
 	m.seq++
-	ts, ok := event.Time(ev.Doc.Get(m.ts))
-	if !ok {
-		m.stats.NoTimestamp++
-		ts = math.MinInt64
+	doc, ok := ev.Doc, true
+	if !doc.Exists() && ev.Raw != nil {
+		// An undecoded event: its reader reports the JSON if it is
+		// broken, when the event is decoded; until then it goes first,
+		// like an event without a timestamp, but is not counted as one.
+		var err error
+		if doc, err = m.peek.Peek(ev.Raw); err != nil {
+			ok = false
+		}
 	}
-	it.ts = ts
-	if m.tb != nil {
-		it.tb = ev.Doc.Get(*m.tb)
+	it.ts = math.MinInt64
+	if ok {
+		if ts, valid := event.Time(doc.Get(m.ts)); valid {
+			it.ts = ts
+		} else {
+			m.stats.NoTimestamp++
+		}
+		if m.tb != nil {
+			it.tb = doc.Get(*m.tb)
+			if doc.Exists() && !ev.Doc.Exists() {
+				it.tb = it.tb.Clone() // peek's buffers are reused
+			}
+		}
 	}
-	heap.Push(&m.h, it)
+	if n := len(m.run); n == m.head || !it.before(&m.run[n-1]) {
+		m.run = append(m.run, it)
+	} else {
+		heap.Push(&m.h, it)
+	}
 	return true
 }
 
 // Next returns the next event in order, or io.EOF when every source is
 // exhausted. Errors of single sources are kept in Errors; the others go on.
 func (m *Merger) Next() (*event.Event, error) {
+	ev, _, err := m.next()
+	return ev, err
+}
+
+// next is Next that also says which source the event came from.
+func (m *Merger) next() (*event.Event, int, error) {
 	if !m.filled {
 		m.filled = true
 		for i := range m.srcs {
@@ -120,10 +170,25 @@ func (m *Merger) Next() (*event.Event, error) {
 			}
 		}
 	}
-	if m.h.Len() == 0 {
-		return nil, io.EOF
+	var it item
+	switch {
+	case m.head < len(m.run) && (m.h.Len() == 0 || !m.h[0].before(&m.run[m.head])):
+		it = m.run[m.head]
+		m.run[m.head] = item{}
+		m.head++
+		if m.head == len(m.run) {
+			m.run, m.head = m.run[:0], 0
+		} else if m.head >= 1024 && m.head > len(m.run)/2 {
+			// Slide the held run down rather than let it grow.
+			n := copy(m.run, m.run[m.head:])
+			clear(m.run[n:])
+			m.run, m.head = m.run[:n], 0
+		}
+	case m.h.Len() > 0:
+		it = heap.Pop(&m.h).(item)
+	default:
+		return nil, 0, io.EOF
 	}
-	it := heap.Pop(&m.h).(*item)
 	m.pull(it.src)
 	if it.ts != math.MinInt64 {
 		if m.began && it.ts < m.last {
@@ -132,7 +197,7 @@ func (m *Merger) Next() (*event.Event, error) {
 			m.last, m.began = it.ts, true
 		}
 	}
-	return it.ev, nil
+	return it.ev, it.src, nil
 }
 
 // Stats returns the ordering counters.
@@ -149,26 +214,18 @@ func (m *Merger) Errors() []error {
 	return out
 }
 
-type itemHeap []*item
+// itemHeap holds the events that arrived out of order.
+type itemHeap []item
 
-func (h itemHeap) Len() int { return len(h) }
-func (h itemHeap) Less(i, j int) bool {
-	a, b := h[i], h[j]
-	if a.ts != b.ts {
-		return a.ts < b.ts
-	}
-	if c := compareTiebreakers(a.tb, b.tb); c != 0 {
-		return c < 0
-	}
-	return a.seq < b.seq
-}
-func (h itemHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *itemHeap) Push(x any)   { *h = append(*h, x.(*item)) }
+func (h itemHeap) Len() int           { return len(h) }
+func (h itemHeap) Less(i, j int) bool { return h[i].before(&h[j]) }
+func (h itemHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *itemHeap) Push(x any)        { *h = append(*h, x.(item)) }
 func (h *itemHeap) Pop() any {
 	old := *h
 	n := len(old)
 	it := old[n-1]
-	old[n-1] = nil
+	old[n-1] = item{}
 	*h = old[:n-1]
 	return it
 }

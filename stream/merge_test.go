@@ -71,3 +71,40 @@ func TestMergeTiebreaker(t *testing.T) {
 		t.Errorf("tiebreaker order %q, want abc", got)
 	}
 }
+
+// raw returns an event that is not decoded yet: only its JSON text.
+func raw(ts, tb int, id string) *event.Event {
+	return &event.Event{Raw: fmt.Appendf(nil, `{"@timestamp":%d,"id":%q,"seq":%d}`, ts, id, tb)}
+}
+
+// TestMergeRunAndHeap mixes events in order, which queue in the run, with
+// events out of order, which go to the heap, and undecoded events, which
+// are ordered by the fields peeked from their text.
+func TestMergeRunAndHeap(t *testing.T) {
+	src := &sliceSource{[]*event.Event{
+		mk(t, 2, 0, "b"), raw(4, 0, "d"), mk(t, 1, 0, "a"), raw(5, 0, "e"), mk(t, 3, 0, "c"),
+		raw(9, 0, "i"), raw(6, 0, "f"), mk(t, 7, 0, "g"), raw(8, 0, "h"), raw(10, 2, "k"), raw(10, 1, "j"),
+	}}
+	m := NewMerger([]Source{src}, Order{Window: 4, TiebreakerField: "seq"})
+	var got string
+	for {
+		ev, err := m.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := ev.Doc
+		if !doc.Exists() {
+			var d event.Decoder
+			if doc, err = d.Decode(ev.Raw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got += doc.GetString("id")
+	}
+	if got != "abcdefghijk" || m.Stats().Late != 0 || m.Stats().NoTimestamp != 0 {
+		t.Errorf("merged %q (late %d, no timestamp %d), want abcdefghijk in order", got, m.Stats().Late, m.Stats().NoTimestamp)
+	}
+}

@@ -97,6 +97,18 @@ func (s *Stream) Close() error {
 	return first
 }
 
+// Next returns the next event in order, decoding it first if its reader
+// left that to the consumer (ingest.Options.Deferred); an event that fails
+// to decode is reported by its reader and passed over.
+func (s *Stream) Next() (*event.Event, error) {
+	for {
+		ev, src, err := s.Merger.next()
+		if err != nil || s.readers[src].Decode(ev) {
+			return ev, err
+		}
+	}
+}
+
 // All iterates over the ordered events.
 func (s *Stream) All(yield func(*event.Event) bool) {
 	for {
