@@ -31,10 +31,11 @@ type Alert struct {
 
 // Hunter runs rules over a stream of ordered events.
 type Hunter struct {
-	rules  []*Rule
-	engine *eql.Engine
-	emit   func(*Alert)
-	counts []int
+	rules     []*Rule
+	engine    *eql.Engine
+	emit      func(*Alert)
+	counts    []int
+	transient bool
 }
 
 // New prepares a hunt; emit receives alerts as they are found, in time
@@ -54,9 +55,31 @@ var (
 	hostPath = event.MustPath("host.name")
 )
 
+// SetTransient tells the hunt that pushed events are only valid during
+// the call to Push (see eql.Engine.SetTransient); alerts then hold copies
+// of their events.
+func (h *Hunter) SetTransient(t bool) {
+	h.transient = t
+	h.engine.SetTransient(t)
+}
+
 func (h *Hunter) alert(qi int, r *eql.Result) {
 	h.counts[qi]++
 	a := &Alert{Rule: h.rules[qi], Events: r.Events, JoinKeys: r.JoinKeys, Sequence: r.Kind == eql.ResultSequence}
+	if h.transient {
+		// The result is valid only until the next push; an alert may be
+		// kept longer (the table output sorts them all at the end).
+		a.Events = make([]*event.Event, len(r.Events))
+		for i, e := range r.Events {
+			if e != nil {
+				a.Events[i] = e.Clone()
+			}
+		}
+		a.JoinKeys = make([]event.Value, len(r.JoinKeys))
+		for i, k := range r.JoinKeys {
+			a.JoinKeys[i] = k.Clone()
+		}
+	}
 	for _, e := range r.Events {
 		if e == nil {
 			continue

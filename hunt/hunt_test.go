@@ -56,3 +56,39 @@ func TestHunter(t *testing.T) {
 		}
 	}
 }
+
+// TestHunterTransient pushes events whose buffers are reused after each
+// push, as a stream of deferred NDJSON hands them out: the alerts must
+// still show the events that raised them.
+func TestHunterTransient(t *testing.T) {
+	rules := []*Rule{{ID: "r1", Name: "seq", Severity: "high",
+		Query: eql.MustCompile(`sequence by host.name [process where process.name == "cmd.exe"] [network where true]`, eql.Options{})}}
+	var alerts []*Alert
+	h := New(rules, func(a *Alert) { alerts = append(alerts, a) })
+	h.SetTransient(true)
+	var d event.Decoder
+	d.Reuse = true
+	buf := make([]byte, 0, 256)
+	for _, s := range []string{
+		`{"@timestamp":"2026-01-01T00:00:00Z","event":{"category":"process"},"host":{"name":"h1"},"process":{"name":"cmd.exe"}}`,
+		`{"@timestamp":"2026-01-01T00:00:05Z","event":{"category":"network"},"host":{"name":"h1"}}`,
+		`{"@timestamp":"2026-01-01T00:00:09Z","event":{"category":"process"},"host":{"name":"h2"},"process":{"name":"zzz.exe"}}`,
+	} {
+		buf = append(buf[:0], s...)
+		v, err := d.Decode(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Push(&event.Event{Doc: v, Raw: buf})
+	}
+	h.Close()
+	if len(alerts) != 1 {
+		t.Fatalf("%d alerts, want 1", len(alerts))
+	}
+	js := string(alerts[0].AppendJSON(nil))
+	for _, want := range []string{`"join_keys":["h1"]`, `"process":{"name":"cmd.exe"}`, `"@timestamp":"2026-01-01T00:00:05Z","event":{"category":"network"}`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("alert JSON lacks %s:\n%s", want, js)
+		}
+	}
+}

@@ -118,7 +118,9 @@ func runHunt(rules []*hunt.Rule, inputs []string, opts huntOptions, stdin io.Rea
 			fields.Add(f)
 		}
 	}
-	st, err := stream.Open(inputs, ingest.Options{Stdin: stdin, Select: fields}, stream.Order{Window: opts.window})
+	// The merge window holds NDJSON lines undecoded; each is decoded into
+	// reused buffers as it comes out, so the hunt sees transient events.
+	st, err := stream.Open(inputs, ingest.Options{Stdin: stdin, Select: fields, Deferred: true}, stream.Order{Window: opts.window})
 	if err != nil {
 		return err
 	}
@@ -154,6 +156,7 @@ func runHunt(rules []*hunt.Rule, inputs []string, opts huntOptions, stdin io.Rea
 			alerts = append(alerts, a)
 		}
 	})
+	h.SetTransient(true)
 	for ev := range st.All {
 		h.Push(ev)
 		if werr != nil {

@@ -97,7 +97,7 @@ func runQuery(src string, inputs []string, opts eql.Options, window int, stdin i
 	// Decode only what the query reads (the output uses each line's
 	// original text).
 	fields := event.NewFieldSet(q.Needs()...)
-	st, err := stream.Open(inputs, ingest.Options{Stdin: stdin, Select: fields}, stream.Order{
+	st, err := stream.Open(inputs, ingest.Options{Stdin: stdin, Select: fields, Deferred: true}, stream.Order{
 		TimestampField: opts.TimestampField, TiebreakerField: opts.TiebreakerField, Window: window})
 	if err != nil {
 		return err
@@ -113,6 +113,9 @@ func runQuery(src string, inputs []string, opts eql.Options, window int, stdin i
 			werr = err
 		}
 	})
+	// The stream decodes NDJSON lines as it hands them out, into reused
+	// buffers (ingest.Options.Deferred): the run copies what it keeps.
+	run.SetTransient(true)
 	for ev := range st.All {
 		run.Push(ev)
 		if run.Done() || werr != nil {
