@@ -26,6 +26,8 @@ type ndjsonSource struct {
 	// document shows ECS documents: lines are then returned undecoded,
 	// for Reader.Decode.
 	deferred bool
+	lines    arena         // copies of deferred lines
+	events   []event.Event // a block of deferred events, handed out in turn
 	checked  bool
 	ev       event.Event // reused for transient events
 }
@@ -84,6 +86,31 @@ func (s *ndjsonSource) copyLine(line []byte) []byte {
 	return append([]byte(nil), line...)
 }
 
+// Deferred events are held in a merge window by the thousand; they and
+// their lines are allocated in blocks, which the garbage collector frees
+// once no event of theirs is held, rather than one by one.
+const (
+	eventBlock = 512
+	lineBlock  = 256 << 10
+)
+
+// arena carves copies of byte slices out of large blocks.
+type arena struct{ block []byte }
+
+// copy returns a copy of b that shares its block with other copies; one
+// over a quarter of a block gets an allocation of its own.
+func (a *arena) copy(b []byte) []byte {
+	if len(b) > cap(a.block)-len(a.block) {
+		if len(b) > lineBlock/4 {
+			return append([]byte(nil), b...)
+		}
+		a.block = make([]byte, 0, lineBlock)
+	}
+	start := len(a.block)
+	a.block = append(a.block, b...)
+	return a.block[start:len(a.block):len(a.block)]
+}
+
 // jsonProblem reports a line of JSON text that could not be decoded: a
 // syntax error is located by its column, lead being the white space
 // before the text the decoder saw.
@@ -121,7 +148,13 @@ func (s *ndjsonSource) next() (*event.Event, error) {
 		}
 		src := event.Source{Name: s.name, Index: int64(s.line)}
 		if s.deferred {
-			return &event.Event{Raw: append([]byte(nil), line[:end]...), Src: src}, nil
+			if len(s.events) == 0 {
+				s.events = make([]event.Event, eventBlock)
+			}
+			ev := &s.events[0]
+			s.events = s.events[1:]
+			ev.Raw, ev.Src = s.lines.copy(line[:end]), src
+			return ev, nil
 		}
 		raw := s.copyLine(line[lead:end])
 		doc, err := s.dec.Decode(raw)

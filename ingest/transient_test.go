@@ -101,3 +101,16 @@ func TestDeferred(t *testing.T) {
 		}
 	}
 }
+
+// TestArena checks that copies carved from one block do not overlap: an
+// append to one must not write over the next.
+func TestArena(t *testing.T) {
+	var a arena
+	x := a.copy([]byte("first"))
+	y := a.copy([]byte("second"))
+	big := a.copy(make([]byte, lineBlock/2))
+	x = append(x, "!!!"...)
+	if string(x) != "first!!!" || string(y) != "second" || len(big) != lineBlock/2 {
+		t.Errorf("copies %q %q (big %d bytes)", x, y, len(big))
+	}
+}
