@@ -368,6 +368,7 @@ func TestPeek(t *testing.T) {
 		{"first key", []string{"@timestamp"}, `{"@timestamp":"t1","a":{"b":[1,2]}}`, `{"@timestamp":"t1"}`},
 		{"rest unread", []string{"@timestamp"}, `{"@timestamp":"t1","a":{"b":[1,`, `{"@timestamp":"t1"}`},
 		{"later key", []string{"@timestamp"}, `{"a":{"@timestamp":"x"},"@timestamp":"t2","b":1}`, `{"@timestamp":"t2"}`},
+		{"dotted key is not the field", []string{"@timestamp"}, `{"@timestamp.x":1,"@timestamp":"t5","z":tru}`, `{"@timestamp.x":1,"@timestamp":"t5"}`},
 		{"first of two", []string{"@timestamp"}, `{"@timestamp":"t1","@timestamp":"t2"}`, `{"@timestamp":"t1"}`},
 		{"two fields", []string{"@timestamp", "seq"}, `{"seq":7,"x":[],"@timestamp":"t3","y":tru}`, `{"seq":7,"@timestamp":"t3"}`},
 		{"absent, all read", []string{"@timestamp"}, `{"a":1} `, `{}`},

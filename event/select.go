@@ -140,9 +140,8 @@ func (n *fieldNode) lookup(key string) *fieldNode {
 }
 
 // selObject decodes an object into d.scratch[p], keeping only the members
-// sel wants: it
-// skips the others without building them, decodes wanted ones whole, and
-// descends into those sel only wants part of.
+// sel wants: it skips the others without building them, decodes wanted
+// ones whole, and descends into those sel only wants part of.
 func (d *Decoder) selObject(p int, sel *fieldNode) error {
 	open := d.pos
 	d.depth++
@@ -194,7 +193,10 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 			d.sel = nil
 			err = d.valueAt(d.push(key))
 			d.sel = sel
-			d.peekLeft &^= sel.childBit(node)
+			if !keyDotted {
+				// "a.b" is kept with "a" but is not "a" itself.
+				d.peekLeft &^= sel.childBit(node)
+			}
 			if err == nil && d.peekLeft == 0 {
 				d.peeked = true
 				d.depth--
