@@ -86,8 +86,8 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	d.scratch, d.grown = d.scratch[:0], false
 	switch {
 	case d.Reuse:
-		// The last document's members are overwritten, not cleared: the
-		// buffers hold at most one document's worth of references.
+		// Earlier documents' members are overwritten, not cleared: what
+		// they still point to is bounded by the slab's capacity.
 		d.slab, d.strbuf = d.slab[:0], d.strbuf[:0]
 	case d.sel == nil:
 		// One allocation holds every member of the document. Colons and
