@@ -9,8 +9,9 @@ import (
 )
 
 // maxBuffered bounds the events Open's merger holds across all inputs when
-// no window is given: a million events, about 1 to 2 GB with their raw
-// text; each input gets an equal share, at most DefaultWindow.
+// no window is given: a million events, about 1 GB of NDJSON lines held
+// undecoded (ingest.Options.Deferred), more for decoded EVTX events; each
+// input gets an equal share, at most DefaultWindow.
 const maxBuffered = 1 << 20
 
 // Stream is the ordered event stream of a list of inputs: one ingest

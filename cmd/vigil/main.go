@@ -53,7 +53,8 @@ and benign recordings, and keeps the detection vault.
 Memory is bounded whatever the input: each query keeps at most %d live
 partial sequences (--max-partials on query and hunt; the oldest are dropped
 and counted), sequence state expires with maxspan, and the time-ordered
-merge of inputs holds at most %d events per input (--window).`, eql.DefaultMaxPartials, stream.DefaultWindow),
+merge of inputs holds at most %d events per input (--window), NDJSON
+lines as their text, decoded as they leave it.`, eql.DefaultMaxPartials, stream.DefaultWindow),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
