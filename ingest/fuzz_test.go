@@ -54,3 +54,46 @@ func FuzzJSONReaders(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDeferred checks that deferring the decoding of NDJSON lines changes
+// nothing a consumer sees: the same documents, text and places, and the
+// same counts and problems, as an ordinary selective read.
+func FuzzDeferred(f *testing.F) {
+	f.Add([]byte(`{"@timestamp":"2024-01-01T00:00:00Z","process":{"name":"a"}}` + "\n" + ` {"@timestamp":1,"process":{"name":"b" "x":1}}` + "\n" + `[1]` + "\n" + `{"process.name":"c"}` + "\n"))
+	f.Add([]byte(`{"@timestamp":"t","event":{"category":"process"}}` + "\n" + `{"bad` + "\n" + "\t{}\t\r\n" + `{"a":"\u0041"}`))
+	sel := event.NewFieldSet("process.name", "@timestamp")
+	read := func(t *testing.T, data []byte, deferred bool) ([]string, Stats) {
+		r, err := Open([]string{"-"}, Options{Stdin: bytes.NewReader(data), Select: sel, Deferred: deferred, MaxRecordSize: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		var out []string
+		for ev := range r.All() {
+			if r.Decode(ev) {
+				out = append(out, ev.Doc.String()+" "+string(ev.AppendJSON(nil))+" "+ev.Src.String())
+			}
+		}
+		return out, r.Stats()
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, wantStats := read(t, data, false)
+		got, gotStats := read(t, data, true)
+		if len(got) != len(want) {
+			t.Fatalf("deferred read gave %d events, ordinary read %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("event %d:\ndeferred %s\nordinary %s", i, got[i], want[i])
+			}
+		}
+		if gotStats.Events != wantStats.Events || gotStats.Skipped != wantStats.Skipped || gotStats.ProblemCount != wantStats.ProblemCount {
+			t.Fatalf("deferred stats %+v, ordinary %+v", gotStats, wantStats)
+		}
+		for i := range wantStats.Problems {
+			if g, w := gotStats.Problems[i].String(), wantStats.Problems[i].String(); g != w {
+				t.Fatalf("problem %d: deferred %q, ordinary %q", i, g, w)
+			}
+		}
+	})
+}

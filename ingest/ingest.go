@@ -150,22 +150,23 @@ func (r *Reader) Decode(ev *event.Event) bool {
 	if ev.Doc.Exists() || ev.Raw == nil {
 		return true
 	}
-	doc, err := r.dec.Decode(ev.Raw)
+	// The line was kept with its leading white space, so that a fault is
+	// located by its column; the event's text starts at the document.
+	lead := 0
+	for lead < len(ev.Raw) && (ev.Raw[lead] == ' ' || ev.Raw[lead] == '\t') {
+		lead++
+	}
+	doc, err := r.dec.Decode(ev.Raw[lead:])
 	if err == nil {
 		err = checkObject(doc)
 	}
 	if err != nil {
 		r.stats.Events--
 		r.events.Add(-1)
-		r.skip(jsonProblem(ev.Src.Name, int(ev.Src.Index), 0, err))
+		r.skip(jsonProblem(ev.Src.Name, int(ev.Src.Index), lead, err))
 		return false
 	}
-	ev.Doc = doc
-	// The line was kept with its leading white space, so that offsets in
-	// errors are columns; the event's text starts at the document.
-	for len(ev.Raw) > 0 && (ev.Raw[0] == ' ' || ev.Raw[0] == '\t') {
-		ev.Raw = ev.Raw[1:]
-	}
+	ev.Doc, ev.Raw = doc, ev.Raw[lead:]
 	return true
 }
 
