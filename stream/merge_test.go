@@ -3,6 +3,9 @@ package stream
 import (
 	"fmt"
 	"io"
+	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/event"
@@ -107,4 +110,102 @@ func TestMergeRunAndHeap(t *testing.T) {
 	if got != "abcdefghijk" || m.Stats().Late != 0 || m.Stats().NoTimestamp != 0 {
 		t.Errorf("merged %q (late %d, no timestamp %d), want abcdefghijk in order", got, m.Stats().Late, m.Stats().NoTimestamp)
 	}
+}
+
+// TestMergeMatchesReference checks the run-and-heap merger against the
+// plainest merger there is, a held list searched for its least event, on
+// random streams: mostly in order, with late events, equal timestamps and
+// events without one, through windows of many sizes.
+func TestMergeMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for round := 0; round < 300; round++ {
+		n := rng.IntN(60)
+		window := 1 + rng.IntN(12)
+		var evs []*event.Event
+		ts := 100
+		for i := 0; i < n; i++ {
+			switch r := rng.IntN(10); {
+			case r < 6:
+				ts += rng.IntN(3)
+				evs = append(evs, raw(ts, 0, fmt.Sprint(i)))
+			case r < 9:
+				evs = append(evs, raw(ts-rng.IntN(20), 0, fmt.Sprint(i)))
+			default:
+				evs = append(evs, &event.Event{Raw: fmt.Appendf(nil, `{"id":"%d"}`, i)})
+			}
+		}
+		got := order(t, NewMerger([]Source{&sliceSource{append([]*event.Event(nil), evs...)}}, Order{Window: window}))
+		want := referenceOrder(t, evs, window)
+		if got != want {
+			t.Fatalf("window %d over %d events:\n got %s\nwant %s", window, n, got, want)
+		}
+	}
+}
+
+// order drains m and lists the ids of its events.
+func order(t *testing.T, m *Merger) string {
+	var out []string
+	for {
+		ev, err := m.Next()
+		if err == io.EOF {
+			return strings.Join(out, " ")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, idOf(t, ev))
+	}
+}
+
+func idOf(t *testing.T, ev *event.Event) string {
+	var d event.Decoder
+	doc, err := d.Decode(ev.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.GetString("id")
+}
+
+// referenceOrder merges one source through a window of held events,
+// releasing the least (by timestamp, events without one first, then
+// arrival) each time one more arrives.
+func referenceOrder(t *testing.T, evs []*event.Event, window int) string {
+	type held struct {
+		ts  int64
+		seq int
+		id  string
+	}
+	var hold []held
+	var out []string
+	next := 0
+	pull := func() {
+		var d event.Decoder
+		doc, err := d.Decode(evs[next].Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, ok := event.Time(doc.Get(event.MustPath("@timestamp")))
+		if !ok {
+			ts = math.MinInt64
+		}
+		hold = append(hold, held{ts, next, doc.GetString("id")})
+		next++
+	}
+	for next < len(evs) && len(hold) < window {
+		pull()
+	}
+	for len(hold) > 0 {
+		best := 0
+		for i, h := range hold {
+			if h.ts < hold[best].ts || (h.ts == hold[best].ts && h.seq < hold[best].seq) {
+				best = i
+			}
+		}
+		out = append(out, hold[best].id)
+		hold = append(hold[:best], hold[best+1:]...)
+		if next < len(evs) {
+			pull()
+		}
+	}
+	return strings.Join(out, " ")
 }
