@@ -235,47 +235,34 @@ func (d *Decoder) composite(p int, kind Kind, closer byte) error {
 			}
 			var key string
 			if kind == KindObject {
-				if d.data[d.pos] != '"' {
-					return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
+				if err := d.keyStart(); err != nil {
+					return err
 				}
 				var err error
 				if key, err = d.str(); err != nil {
 					return err
 				}
 				dotted = dotted || strings.IndexByte(key, '.') >= 0
-				d.skipSpace()
-				if d.pos >= len(d.data) {
-					return d.eof(open, kind)
-				}
-				if d.data[d.pos] != ':' {
-					return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
-				}
-				d.pos++
-				d.skipSpace()
-				if d.pos >= len(d.data) {
-					return d.eof(open, kind)
+				if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
+					d.pos = i + 1
+				} else if err := d.afterKey(open); err != nil {
+					return err
 				}
 			}
 			if err := d.valueAt(d.push(key)); err != nil {
 				return err
 			}
-			d.skipSpace()
-			if d.pos >= len(d.data) {
-				return d.eof(open, kind)
+			if i := d.pos; i+1 < len(d.data) && d.data[i] == ',' && d.data[i+1] > ' ' {
+				d.pos = i + 1
+				continue
 			}
-			c := d.data[d.pos]
-			d.pos++
-			if c == closer {
+			end, err := d.afterMember(open, kind, closer)
+			if err != nil {
+				return err
+			}
+			if end {
 				break
 			}
-			if c != ',' {
-				what := "array element"
-				if kind == KindObject {
-					what = "object key:value pair"
-				}
-				return &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after %s", quoteChar(c), what)}
-			}
-			d.skipSpace()
 		}
 	}
 	d.depth--
@@ -318,6 +305,63 @@ func (d *Decoder) push(key string) int {
 // that stall on the narrow stores just made, once per member decoded.
 func (v *Value) set(kind Kind, num uint64, str string, kids []Field) {
 	v.kind, v.num, v.str, v.kids = kind, num, str, kids
+}
+
+// keyStart checks that an object member's key starts at d.pos.
+func (d *Decoder) keyStart() error {
+	if d.data[d.pos] != '"' {
+		return d.keyError()
+	}
+	return nil
+}
+
+func (d *Decoder) keyError() error {
+	return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
+}
+
+// afterKey passes the colon after the key of a member of the object
+// opened at open, and the white space around it, stopping at the member's
+// value. Callers first test inline for the usual case, a colon right
+// before the value; a call per member costs a tenth of the decoding time.
+func (d *Decoder) afterKey(open int) error {
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return d.eof(open, KindObject)
+	}
+	if d.data[d.pos] != ':' {
+		return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
+	}
+	d.pos++
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return d.eof(open, KindObject)
+	}
+	return nil
+}
+
+// afterMember passes what follows a member of the composite opened at
+// open: a comma and the white space after it, or the closer, when it
+// reports the end. Callers first test inline for the usual case, a comma
+// right before the next member.
+func (d *Decoder) afterMember(open int, kind Kind, closer byte) (end bool, err error) {
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return false, d.eof(open, kind)
+	}
+	c := d.data[d.pos]
+	d.pos++
+	if c == closer {
+		return true, nil
+	}
+	if c != ',' {
+		what := "array element"
+		if kind == KindObject {
+			what = "object key:value pair"
+		}
+		return false, &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after %s", quoteChar(c), what)}
+	}
+	d.skipSpace()
+	return false, nil
 }
 
 func (d *Decoder) eof(open int, kind Kind) error {

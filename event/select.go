@@ -162,48 +162,21 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		if d.pos >= len(d.data) {
 			return d.eof(open, KindObject)
 		}
-		if d.data[d.pos] != '"' {
-			return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
+		if err := d.keyStart(); err != nil {
+			return err
 		}
 		key, err := d.str()
 		if err != nil {
 			return err
 		}
-		if d.pos < len(d.data) && d.data[d.pos] == ':' {
-			d.pos++
-		} else {
-			d.skipSpace()
-			if d.pos >= len(d.data) {
-				return d.eof(open, KindObject)
-			}
-			if d.data[d.pos] != ':' {
-				return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
-			}
-			d.pos++
-		}
-		d.skipSpace()
-		if d.pos >= len(d.data) {
-			return d.eof(open, KindObject)
+		if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
+			d.pos = i + 1
+		} else if err := d.afterKey(open); err != nil {
+			return err
 		}
 		node, key, keyDotted := sel.want(key)
 		if node == nil {
 			err = d.skipValue()
-		} else if d.peekLeft != 0 && d.depth == 1 {
-			// Peek: a top-level field, wanted whole.
-			d.sel = nil
-			err = d.valueAt(d.push(key))
-			d.sel = sel
-			if !keyDotted {
-				// "a.b" is kept with "a" but is not "a" itself.
-				d.peekLeft &^= sel.childBit(node)
-			}
-			if err == nil && d.peekLeft == 0 {
-				d.peeked = true
-				d.depth--
-				d.close(p, KindObject, start, dotted || keyDotted)
-				return nil
-			}
-			dotted = dotted || keyDotted
 		} else {
 			if node.all {
 				d.sel = nil
@@ -213,23 +186,29 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 			err = d.valueAt(d.push(key))
 			d.sel = sel
 			dotted = dotted || keyDotted
+			// Peek: stop once every top-level field was found ("a.b" is
+			// kept with "a" but is not "a" itself).
+			if d.peekLeft != 0 && d.depth == 1 && !keyDotted && err == nil {
+				if d.peekLeft &^= sel.childBit(node); d.peekLeft == 0 {
+					d.peeked = true
+					break
+				}
+			}
 		}
 		if err != nil {
 			return err
 		}
-		d.skipSpace()
-		if d.pos >= len(d.data) {
-			return d.eof(open, KindObject)
+		if i := d.pos; i+1 < len(d.data) && d.data[i] == ',' && d.data[i+1] > ' ' {
+			d.pos = i + 1
+			continue
 		}
-		c := d.data[d.pos]
-		d.pos++
-		if c == '}' {
+		end, err := d.afterMember(open, KindObject, '}')
+		if err != nil {
+			return err
+		}
+		if end {
 			break
 		}
-		if c != ',' {
-			return &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after object key:value pair", quoteChar(c))}
-		}
-		d.skipSpace()
 	}
 	d.depth--
 	d.close(p, KindObject, start, dotted)
@@ -342,27 +321,16 @@ func (d *Decoder) skipComposite(opener byte) error {
 			return d.eof(open, kind)
 		}
 		if kind == KindObject {
-			if d.data[d.pos] != '"' {
-				return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
+			if err := d.keyStart(); err != nil {
+				return err
 			}
 			if err := d.skipString(); err != nil {
 				return err
 			}
-			if d.pos < len(d.data) && d.data[d.pos] == ':' {
-				d.pos++
-			} else {
-				d.skipSpace()
-				if d.pos >= len(d.data) {
-					return d.eof(open, kind)
-				}
-				if d.data[d.pos] != ':' {
-					return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s after object key", quoteChar(d.data[d.pos]))}
-				}
-				d.pos++
-			}
-			d.skipSpace()
-			if d.pos >= len(d.data) {
-				return d.eof(open, kind)
+			if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
+				d.pos = i + 1
+			} else if err := d.afterKey(open); err != nil {
+				return err
 			}
 		}
 		var err error
@@ -377,30 +345,18 @@ func (d *Decoder) skipComposite(opener byte) error {
 		if err != nil {
 			return err
 		}
-		if d.pos >= len(d.data) {
-			return d.eof(open, kind)
+		if i := d.pos; i+1 < len(d.data) && d.data[i] == ',' && d.data[i+1] > ' ' {
+			d.pos = i + 1
+			continue
 		}
-		c := d.data[d.pos]
-		if isSpace(c) {
-			d.skipSpace()
-			if d.pos >= len(d.data) {
-				return d.eof(open, kind)
-			}
-			c = d.data[d.pos]
+		end, err := d.afterMember(open, kind, closer)
+		if err != nil {
+			return err
 		}
-		d.pos++
-		if c == closer {
+		if end {
 			d.depth--
 			return nil
 		}
-		if c != ',' {
-			what := "array element"
-			if kind == KindObject {
-				what = "object key:value pair"
-			}
-			return &SyntaxError{d.pos - 1, fmt.Sprintf("invalid character %s after %s", quoteChar(c), what)}
-		}
-		d.skipSpace()
 	}
 }
 
