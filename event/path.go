@@ -3,6 +3,7 @@ package event
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // Path is a dotted field path such as "process.parent.name", split once so
@@ -166,7 +167,7 @@ func (v *Value) Ref(p *Path) *Value {
 		kids := cur.kids
 		k := 0
 		for ; k < len(kids); k++ {
-			if key := kids[k].Key; len(key) == len(part) && key == part {
+			if sameKey(kids[k].Key, part) {
 				break
 			}
 		}
@@ -204,14 +205,14 @@ func (v *Value) RefHint(p *Path, hint []uint16) *Value {
 		part := p.parts[i]
 		kids := cur.kids
 		h := int(hint[i])
-		if h < len(kids) && kids[h].Key == part {
+		if h < len(kids) && sameKey(kids[h].Key, part) {
 			cur = &kids[h].Value
 			i++
 			continue
 		}
 		k := 0
 		for ; k < len(kids); k++ {
-			if key := kids[k].Key; len(key) == len(part) && key == part {
+			if sameKey(kids[k].Key, part) {
 				break
 			}
 		}
@@ -235,6 +236,13 @@ func (v *Value) RefHint(p *Path, hint []uint16) *Value {
 		return nil
 	}
 	return &r
+}
+
+// sameKey compares a document key with a path component. Both are most
+// often the same interned string (see intern), which settles it without
+// a call to compare bytes.
+func sameKey(key, part string) bool {
+	return len(key) == len(part) && (unsafe.StringData(key) == unsafe.StringData(part) || key == part)
 }
 
 // getAll is the general lookup: it follows every matching key and every
