@@ -122,26 +122,25 @@ func (m *Merger) pull(i int) bool {
 	}
 	it := item{ev: ev, src: i, seq: m.seq}
 	m.seq++
-	doc, ok := ev.Doc, true
-	if !doc.Exists() && ev.Raw != nil {
+	doc, readable := ev.Doc, true
+	peeked := !doc.Exists() && ev.Raw != nil
+	if peeked {
 		// An undecoded event: its reader reports the JSON if it is
 		// broken, when the event is decoded; until then it goes first,
 		// like an event without a timestamp, but is not counted as one.
 		var err error
-		if doc, err = m.peek.Peek(ev.Raw); err != nil {
-			ok = false
-		}
+		doc, err = m.peek.Peek(ev.Raw)
+		readable = err == nil
 	}
 	it.ts = math.MinInt64
-	if ok {
-		if ts, valid := event.Time(doc.Get(m.ts)); valid {
+	if readable {
+		if ts, ok := event.Time(doc.Get(m.ts)); ok {
 			it.ts = ts
 		} else {
 			m.stats.NoTimestamp++
 		}
 		if m.tb != nil {
-			it.tb = doc.Get(*m.tb)
-			if doc.Exists() && !ev.Doc.Exists() {
+			if it.tb = doc.Get(*m.tb); peeked {
 				it.tb = it.tb.Clone() // peek's buffers are reused
 			}
 		}
