@@ -62,9 +62,10 @@ type Options struct {
 	// the consumer: after a file's first line, which shows what the file
 	// holds, Next returns such events with Raw (a copy of the line, kept
 	// whatever Transient says) and no document, and Decode decodes one,
-	// with Select, when it is used. A merger can then hold many events
-	// as compact text and decode each, while it is in cache, as it hands
-	// it on. Other formats are decoded by Next as usual.
+	// with Select, when it is used; call it on every event, as it leaves
+	// decoded ones as they are. A merger can then hold many events as
+	// compact text and decode each, while it is in cache, as it hands it
+	// on. Other formats are decoded by Next as usual.
 	Deferred bool
 }
 
