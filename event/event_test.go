@@ -306,6 +306,12 @@ func TestSelectiveDecode(t *testing.T) {
 			t.Errorf("%s: selective decode fails at offset %d (%s), full decode at %d (%s)", bad, sse.Offset, sse.Msg, fse.Offset, fse.Msg)
 		}
 	}
+	// An empty path component is reached by a key that starts with a dot.
+	var e Decoder
+	e.Select(NewFieldSet("a..b"))
+	if v, err := e.Decode([]byte(`{"a":{".b":1,"x":2}}`)); err != nil || v.String() != `{"a":{".b":1}}` {
+		t.Errorf("selective decode for a..b = %s, %v", v, err)
+	}
 	d.Select(nil)
 	if v, _ := d.Decode([]byte(src)); !v.Get(MustPath("skip")).Exists() {
 		t.Error("Select(nil) does not restore full decoding")

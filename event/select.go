@@ -89,6 +89,9 @@ func (n *fieldNode) child(key string, create bool) *fieldNode {
 	n.children = append(n.children, fieldChild{key: intern(key), node: c})
 	if key != "" {
 		n.firsts[key[0]>>6] |= 1 << (key[0] & 63)
+	} else {
+		// A dotted key starting with a dot may reach an empty component.
+		n.firsts = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 	}
 	return c
 }
