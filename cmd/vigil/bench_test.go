@@ -29,7 +29,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 // find some.
 func TestBench(t *testing.T) {
 	var out bytes.Buffer
-	if err := runBench(&out, time.Millisecond, 2000); err != nil {
+	if err := runBench(&out, time.Millisecond, 2000, 2); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()
