@@ -13,12 +13,14 @@ package ingest
 import (
 	"archive/zip"
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"iter"
 	"os"
+	"slices"
 	"sync/atomic"
 
 	"github.com/vigil-sec/vigil/event"
@@ -270,6 +272,19 @@ func (r *Reader) All() iter.Seq[*event.Event] {
 func (r *Reader) Stats() Stats {
 	s := r.stats
 	s.Problems = append([]Problem(nil), s.Problems...)
+	if r.opts.Deferred {
+		// Deferred lines are decoded, and their faults found, in time
+		// order: list each input's problems in line order again.
+		first := map[string]int{}
+		for _, p := range s.Problems {
+			if _, ok := first[p.Source]; !ok {
+				first[p.Source] = len(first)
+			}
+		}
+		slices.SortStableFunc(s.Problems, func(a, b Problem) int {
+			return cmp.Or(cmp.Compare(first[a.Source], first[b.Source]), cmp.Compare(a.Line, b.Line))
+		})
+	}
 	return s
 }
 
