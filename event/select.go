@@ -9,7 +9,10 @@ import (
 // everything else in a document is skipped without being decoded, which is
 // what makes reading large ECS documents for a handful of rules fast. A
 // path keeps the whole value below it ("process" keeps every process.*
-// field). Paths match plain and dotted keys alike.
+// field). Paths match plain and dotted keys alike. A skipped value is
+// still checked against the JSON grammar, so a fault in it is reported
+// where full decoding reports it, except inside its strings, which are
+// only followed to their end.
 type FieldSet struct {
 	root fieldNode
 }
