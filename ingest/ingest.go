@@ -19,6 +19,7 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"math"
 	"os"
 	"slices"
 	"sync/atomic"
@@ -126,7 +127,8 @@ type Reader struct {
 	bytesRead atomic.Int64
 	total     int64
 
-	dec event.Decoder // decodes deferred events, into reused buffers
+	dec          event.Decoder // decodes deferred events, into reused buffers
+	decodeFaults bool          // Decode found a broken line
 }
 
 // newReader returns a Reader with opts completed by their defaults.
@@ -166,6 +168,7 @@ func (r *Reader) Decode(ev *event.Event) bool {
 	if err != nil {
 		r.stats.Events--
 		r.events.Add(-1)
+		r.decodeFaults = true
 		r.skip(jsonProblem(ev.Src.Name, int(ev.Src.Index), lead, err))
 		return false
 	}
@@ -272,17 +275,24 @@ func (r *Reader) All() iter.Seq[*event.Event] {
 func (r *Reader) Stats() Stats {
 	s := r.stats
 	s.Problems = append([]Problem(nil), s.Problems...)
-	if r.opts.Deferred {
+	if r.decodeFaults {
 		// Deferred lines are decoded, and their faults found, in time
-		// order: list each input's problems in line order again.
+		// order: list each input's problems in line order again, with
+		// those of no line (a read error, which ends the input) last.
 		first := map[string]int{}
 		for _, p := range s.Problems {
 			if _, ok := first[p.Source]; !ok {
 				first[p.Source] = len(first)
 			}
 		}
+		line := func(p Problem) int {
+			if p.Line == 0 {
+				return math.MaxInt
+			}
+			return p.Line
+		}
 		slices.SortStableFunc(s.Problems, func(a, b Problem) int {
-			return cmp.Or(cmp.Compare(first[a.Source], first[b.Source]), cmp.Compare(a.Line, b.Line))
+			return cmp.Or(cmp.Compare(first[a.Source], first[b.Source]), cmp.Compare(line(a), line(b)))
 		})
 	}
 	return s
