@@ -579,13 +579,18 @@ func (d *doc) mapSecurity() {
 		ed = d.newNode(event.KindObject) // not attached: reads only
 	}
 	get := func(k sym) (string, bool) { return d.strIn(ed, k) }
-	procs := secProcessors[id]
-
-	if lt, ok := get(kLogonType); ok {
-		if t, ok := logonTypes[lt]; ok {
-			d.setStr(fLogonType, t)
+	// setName sets field f to the name table gives for the value of k,
+	// if there is one.
+	setName := func(k sym, table map[string]string, f path) {
+		if v, ok := get(k); ok {
+			if n, ok := table[v]; ok {
+				d.setStr(f, n)
+			}
 		}
 	}
+	procs := secProcessors[id]
+
+	setName(kLogonType, logonTypes, fLogonType)
 	d.securityUAC(ed)
 	if to, ok := get(kTicketOptions); ok {
 		if v, ok := javaLongDecode(to); ok {
@@ -609,11 +614,7 @@ func (d *doc) mapSecurity() {
 	if sn, ok := get(kServiceName); ok {
 		d.setStr(fServiceName, sn)
 	}
-	if st, ok := get(kServiceType); ok {
-		if name, ok := serviceTypes[st]; ok {
-			d.setStr(fServiceType, name)
-		}
-	}
+	setName(kServiceType, serviceTypes, fServiceType)
 	if g, ok := get(kSubcategoryGuid); ok {
 		key := d.upper(d.replace(d.replace(g, "{", ""), "}", ""))
 		if names, ok := auditSubcategories[key]; ok {
@@ -622,31 +623,13 @@ func (d *doc) mapSecurity() {
 		}
 	}
 	d.securityMessageTable(ed)
-	if st, ok := get(kStatus); ok && (id == 4625 || id == 4776) {
-		if name, ok := failureStatus[st]; ok {
-			d.setStr(fLogonFailStatus, name)
-		}
-		if sub, ok := get(kSubStatus); ok {
-			if name, ok := failureStatus[sub]; ok {
-				d.setStr(fLogonFailSubStatus, name)
-			}
-		}
+	if _, ok := get(kStatus); ok && (id == 4625 || id == 4776) {
+		setName(kStatus, failureStatus, fLogonFailStatus)
+		setName(kSubStatus, failureStatus, fLogonFailSubStatus)
 	}
-	if v, ok := get(kTdoType); ok {
-		if name, ok := trustTypes[v]; ok {
-			d.setStr(fTrustType, name)
-		}
-	}
-	if v, ok := get(kTdoDirection); ok {
-		if name, ok := trustDirections[v]; ok {
-			d.setStr(fTrustDirection, name)
-		}
-	}
-	if v, ok := get(kTdoAttributes); ok {
-		if name, ok := trustAttributes[v]; ok {
-			d.setStr(fTrustAttribute, name)
-		}
-	}
+	setName(kTdoType, trustTypes, fTrustType)
+	setName(kTdoDirection, trustDirections, fTrustDirection)
+	setName(kTdoAttributes, trustAttributes, fTrustAttribute)
 	if id == 4778 || id == 4779 {
 		d.securitySession(ed)
 	}

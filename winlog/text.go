@@ -1,6 +1,7 @@
 package winlog
 
 import (
+	"github.com/vigil-sec/vigil/internal/datefmt"
 	"math"
 	"strconv"
 	"strings"
@@ -206,7 +207,7 @@ func (d *doc) timeNanos(ns int64) string {
 			digits--
 		}
 		b = append(b, '.')
-		b = appendPadded(b, frac, digits)
+		b = datefmt.AppendPadded(b, frac, digits)
 		b = append(b, 'Z')
 	}
 	d.sb.b = b
@@ -223,7 +224,7 @@ func (d *doc) millis(ns int64) string {
 	start := d.mark()
 	b := c.appendDateTime(d.sb.b)
 	b = append(b, '.')
-	b = appendPadded(b, c.nanos/1e6, 3)
+	b = datefmt.AppendPadded(b, c.nanos/1e6, 3)
 	d.sb.b = append(b, 'Z')
 	return d.take(start)
 }
@@ -273,32 +274,7 @@ func civilOf(ns int64) (civil, bool) {
 
 // appendDateTime appends 2006-01-02T15:04:05.
 func (c civil) appendDateTime(b []byte) []byte {
-	b = appendPadded(b, c.year, 4)
-	b = append(b, '-')
-	b = appendPadded(b, c.month, 2)
-	b = append(b, '-')
-	b = appendPadded(b, c.day, 2)
-	b = append(b, 'T')
-	b = appendPadded(b, c.hour, 2)
-	b = append(b, ':')
-	b = appendPadded(b, c.minute, 2)
-	b = append(b, ':')
-	return appendPadded(b, c.sec, 2)
-}
-
-// appendPadded appends the non-negative n with at least width digits.
-func appendPadded(b []byte, n, width int) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for n >= 10 || width > 1 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		width--
-	}
-	i--
-	buf[i] = byte('0' + n)
-	return append(b, buf[i:]...)
+	return datefmt.AppendDateTime(b, c.year, c.month, c.day, c.hour, c.minute, c.sec)
 }
 
 // parseUtcTime is time.Parse("2006-01-02 15:04:05.000", s) in UTC, as Unix

@@ -2,6 +2,7 @@ package evtx
 
 import (
 	"encoding/binary"
+	"github.com/vigil-sec/vigil/internal/datefmt"
 	"math"
 	"strconv"
 	"time"
@@ -397,9 +398,9 @@ func appendFileTime(dst []byte, ft uint64) []byte {
 	// Seconds since 1601 to a civil date, without time.Time's range limits
 	// getting in the way: 1601-01-01 is 11644473600 s before the Unix epoch.
 	t := time.Unix(int64(secs)-11644473600, 0).UTC()
-	dst = appendDateTime(dst, t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second())
+	dst = datefmt.AppendDateTime(dst, t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second())
 	dst = append(dst, '.')
-	dst = appendPadded(dst, frac, 7)
+	dst = datefmt.AppendPadded(dst, int(frac), 7)
 	return append(dst, 'Z')
 }
 
@@ -407,40 +408,11 @@ func appendFileTime(dst []byte, ft uint64) []byte {
 // hour, minute, second, milliseconds) in the same form as a FILETIME.
 func appendSystemTime(dst []byte, b []byte) []byte {
 	le := binary.LittleEndian
-	dst = appendDateTime(dst, int(le.Uint16(b)), int(le.Uint16(b[2:])), int(le.Uint16(b[6:])),
+	dst = datefmt.AppendDateTime(dst, int(le.Uint16(b)), int(le.Uint16(b[2:])), int(le.Uint16(b[6:])),
 		int(le.Uint16(b[8:])), int(le.Uint16(b[10:])), int(le.Uint16(b[12:])))
 	dst = append(dst, '.')
-	dst = appendPadded(dst, uint64(le.Uint16(b[14:]))*10000, 7)
+	dst = datefmt.AppendPadded(dst, int(le.Uint16(b[14:]))*10000, 7)
 	return append(dst, 'Z')
-}
-
-func appendDateTime(dst []byte, year, month, day, hour, min, sec int) []byte {
-	dst = appendPadded(dst, uint64(max(year, 0)), 4)
-	dst = append(dst, '-')
-	dst = appendPadded(dst, uint64(max(month, 0)), 2)
-	dst = append(dst, '-')
-	dst = appendPadded(dst, uint64(max(day, 0)), 2)
-	dst = append(dst, 'T')
-	dst = appendPadded(dst, uint64(max(hour, 0)), 2)
-	dst = append(dst, ':')
-	dst = appendPadded(dst, uint64(max(min, 0)), 2)
-	dst = append(dst, ':')
-	return appendPadded(dst, uint64(max(sec, 0)), 2)
-}
-
-// appendPadded writes v in decimal, zero-padded to at least width digits.
-func appendPadded(dst []byte, v uint64, width int) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for v >= 10 || width > 1 {
-		i--
-		buf[i] = byte('0' + v%10)
-		v /= 10
-		width--
-	}
-	i--
-	buf[i] = byte('0' + v)
-	return append(dst, buf[i:]...)
 }
 
 // appendUTF16 decodes little-endian UTF-16 up to the first NUL and appends

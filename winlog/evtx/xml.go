@@ -1,5 +1,7 @@
 package evtx
 
+import "strconv"
+
 // xmlWriter is the sink that renders a decoded event as event XML in the
 // style of the Windows renderer: single-quoted attributes, no whitespace
 // between elements, "<X/>" only for elements stored as empty elements.
@@ -73,7 +75,7 @@ func appendEscaped(dst, s []byte, attr bool) []byte {
 			dst = append(dst, "&quot;"...)
 		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
 			dst = append(dst, "&#"...)
-			dst = appendPadded(dst, uint64(c), 1)
+			dst = strconv.AppendUint(dst, uint64(c), 10)
 			dst = append(dst, ';')
 		default:
 			dst = append(dst, c)
