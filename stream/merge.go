@@ -53,6 +53,7 @@ type Merger struct {
 	run    []item // in order; run[head:] are held
 	head   int
 	h      itemHeap
+	spare  []*item // heap items to reuse: boxing an item for container/heap would allocate
 	window int
 	ts     event.Path
 	tb     *event.Path
@@ -148,7 +149,14 @@ func (m *Merger) pull(i int) bool {
 	if n := len(m.run); n == m.head || !it.before(&m.run[n-1]) {
 		m.run = append(m.run, it)
 	} else {
-		heap.Push(&m.h, it)
+		var p *item
+		if n := len(m.spare); n > 0 {
+			p, m.spare = m.spare[n-1], m.spare[:n-1]
+		} else {
+			p = new(item)
+		}
+		*p = it
+		heap.Push(&m.h, p)
 	}
 	return true
 }
@@ -184,7 +192,9 @@ func (m *Merger) next() (*event.Event, int, error) {
 			m.run, m.head = m.run[:n], 0
 		}
 	case m.h.Len() > 0:
-		it = heap.Pop(&m.h).(item)
+		p := heap.Pop(&m.h).(*item)
+		it, *p = *p, item{}
+		m.spare = append(m.spare, p)
 	default:
 		return nil, 0, io.EOF
 	}
@@ -214,17 +224,17 @@ func (m *Merger) Errors() []error {
 }
 
 // itemHeap holds the events that arrived out of order.
-type itemHeap []item
+type itemHeap []*item
 
 func (h itemHeap) Len() int           { return len(h) }
-func (h itemHeap) Less(i, j int) bool { return h[i].before(&h[j]) }
+func (h itemHeap) Less(i, j int) bool { return h[i].before(h[j]) }
 func (h itemHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *itemHeap) Push(x any)        { *h = append(*h, x.(item)) }
+func (h *itemHeap) Push(x any)        { *h = append(*h, x.(*item)) }
 func (h *itemHeap) Pop() any {
 	old := *h
 	n := len(old)
 	it := old[n-1]
-	old[n-1] = item{}
+	old[n-1] = nil
 	*h = old[:n-1]
 	return it
 }
