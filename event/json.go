@@ -52,7 +52,6 @@ type Decoder struct {
 	lastFields int        // members of the last document, to size the next
 	lastStr    int        // bytes of unescaped strings in the last document
 	peekLeft   uint64     // Peek: top-level fields not found yet, by child index
-	peeked     bool       // Peek: every field was found; the rest is unread
 }
 
 // Decode parses data, which must hold exactly one JSON value (surrounding

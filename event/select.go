@@ -196,7 +196,6 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 			// kept with "a" but is not "a" itself).
 			if d.peekLeft != 0 && d.depth == 1 && !keyDotted && err == nil {
 				if d.peekLeft &^= sel.childBit(node); d.peekLeft == 0 {
-					d.peeked = true
 					break
 				}
 			}
@@ -239,7 +238,7 @@ func (n *fieldNode) childBit(c *fieldNode) uint64 {
 // returns, so the result agrees with Decode's on those fields. It is for
 // reading a timestamp to order events by, before decoding them in full.
 func (d *Decoder) Peek(data []byte) (Value, error) {
-	d.peekLeft, d.peeked = 0, false
+	d.peekLeft = 0
 	if sel := d.sel; sel != nil && len(sel.children) <= 64 {
 		for i, c := range sel.children {
 			if !c.node.all {
@@ -253,8 +252,9 @@ func (d *Decoder) Peek(data []byte) (Value, error) {
 		return d.Decode(data)
 	}
 	v, n, err := d.DecodePrefix(data)
+	found := d.peekLeft == 0 // each found field cleared its bit
 	d.peekLeft = 0
-	if err == nil && !d.peeked {
+	if err == nil && !found {
 		// Not all were there, so all was read: check the end as Decode
 		// does.
 		err = trailing(data, n)
