@@ -1,7 +1,6 @@
 package winlog
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -24,13 +23,8 @@ func TestToECSAllocs(t *testing.T) {
 		{"powershell/collection/4103.evtx.golden.json", 3},
 	} {
 		t.Run(filepath.Base(c.file), func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(goldenDir, c.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var dec eventDecoder
 			var recs []*Record
-			for _, v := range dec.array(t, data) {
+			for _, v := range readJSONArray(t, filepath.Join(goldenDir, c.file)) {
 				r, err := RecordFromWinlogbeat(v)
 				if err != nil {
 					t.Fatal(err)

@@ -72,13 +72,8 @@ var toECSCases = []struct{ module, file string }{
 
 // benchRecords reads the records of a Winlogbeat golden collection file.
 func benchRecords(b *testing.B, file string) []*Record {
-	data, err := os.ReadFile(filepath.Join(goldenDir, file))
-	if err != nil {
-		b.Fatal(err)
-	}
 	var recs []*Record
-	var dec = new(eventDecoder)
-	for _, v := range dec.array(b, data) {
+	for _, v := range readJSONArray(b, filepath.Join(goldenDir, file)) {
 		r, err := RecordFromWinlogbeat(v)
 		if err != nil {
 			b.Fatal(err)

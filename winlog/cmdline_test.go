@@ -3,6 +3,8 @@ package winlog
 import (
 	"reflect"
 	"testing"
+
+	"github.com/vigil-sec/vigil/event"
 )
 
 func TestSplitCommandLine(t *testing.T) {
@@ -90,7 +92,7 @@ func TestRegistryFields(t *testing.T) {
 		}
 		got := ""
 		if v := doc.GetString("registry.data.type"); v != "" {
-			got = doc.Get(mustPath("registry.data.strings")).String()
+			got = doc.Get(event.MustPath("registry.data.strings")).String()
 		}
 		if got != tt.strings {
 			t.Errorf("%s: data.strings %s, want %s", tt.target, got, tt.strings)

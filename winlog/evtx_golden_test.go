@@ -28,7 +28,7 @@ func TestGoldenEVTX(t *testing.T) {
 		for _, f := range files {
 			name := strings.TrimSuffix(filepath.Base(f), ".evtx")
 			t.Run(module+"/"+name, func(t *testing.T) {
-				want := readGolden(t, filepath.Join(winlog.GoldenDir, module, "ingest", name+".golden.json"))
+				want := winlog.ReadJSONArray(t, filepath.Join(winlog.GoldenDir, module, "ingest", name+".golden.json"))
 				byID := map[string]event.Value{}
 				for _, w := range want {
 					byID[w.GetString("winlog.record_id")] = w
@@ -73,22 +73,4 @@ func TestGoldenEVTX(t *testing.T) {
 		}
 	}
 	t.Logf("compared %d events, %d golden fields", events, fields)
-}
-
-func readGolden(t *testing.T, path string) []event.Value {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dec event.Decoder
-	v, err := dec.Decode(data)
-	if err != nil || v.Kind() != event.KindArray {
-		t.Fatalf("%s: %v", path, err)
-	}
-	out := make([]event.Value, v.Len())
-	for i := range out {
-		out[i] = v.Index(i)
-	}
-	return out
 }

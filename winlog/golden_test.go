@@ -123,7 +123,8 @@ func compareGolden(module string, got, want event.Value) (diffs []string, compar
 	return diffs, compared
 }
 
-func readJSONArray(t *testing.T, path string) []event.Value {
+// readJSONArray reads a file holding a JSON array and returns its elements.
+func readJSONArray(t testing.TB, path string) []event.Value {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
