@@ -111,8 +111,8 @@ func runHunt(rules []*hunt.Rule, inputs []string, opts huntOptions, stdin io.Rea
 	if opts.output != "table" && opts.output != "ndjson" && opts.output != "json" {
 		return fmt.Errorf("hunt: unknown output format %q (want table, ndjson or json)", opts.output)
 	}
-	fields := event.NewFieldSet("host.name", "@timestamp", "process.command_line", "registry.path",
-		"powershell.file.script_block_text", "file.path", "process.name") // for the alert table
+	// Alerts read their host and time, and the table what the event did.
+	fields := event.NewFieldSet(append([]string{"host.name", "@timestamp"}, alertWhatFields...)...)
 	for _, r := range rules {
 		for _, f := range r.Query.Needs() {
 			fields.Add(f)
@@ -198,13 +198,16 @@ func writeAlertTable(w io.Writer, alerts []*hunt.Alert) {
 	tw.Flush()
 }
 
-var (
-	pCommandLine = event.MustPath("process.command_line")
-	pProcessName = event.MustPath("process.name")
-	pRegistry    = event.MustPath("registry.path")
-	pFilePath    = event.MustPath("file.path")
-	pScriptBlock = event.MustPath("powershell.file.script_block_text")
-)
+// alertWhatFields are the fields alertWhat shows, the first present first.
+var alertWhatFields = []string{"process.command_line", "registry.path", "powershell.file.script_block_text", "file.path", "process.name"}
+
+var alertWhatPaths = func() []event.Path {
+	var ps []event.Path
+	for _, f := range alertWhatFields {
+		ps = append(ps, event.MustPath(f))
+	}
+	return ps
+}()
 
 // alertWhat summarises the first event of an alert in a few words.
 func alertWhat(a *hunt.Alert) string {
@@ -212,7 +215,7 @@ func alertWhat(a *hunt.Alert) string {
 		if e == nil {
 			continue
 		}
-		for _, p := range []event.Path{pCommandLine, pRegistry, pScriptBlock, pFilePath, pProcessName} {
+		for _, p := range alertWhatPaths {
 			if s, ok := e.Doc.Get(p).Text(); ok && s != "" {
 				s = strings.Join(strings.Fields(s), " ")
 				if len(s) > 90 {
