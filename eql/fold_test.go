@@ -45,3 +45,21 @@ func FuzzMatchFold(f *testing.F) {
 		}
 	})
 }
+
+// TestIsASCII checks the word-at-a-time ASCII test with a non-ASCII byte
+// at every position of strings of every length up to three words.
+func TestIsASCII(t *testing.T) {
+	for n := 0; n <= 24; n++ {
+		s := strings.Repeat("a", n)
+		if !isASCII(s) {
+			t.Errorf("isASCII(%q) = false", s)
+		}
+		for i := 0; i < n; i++ {
+			b := []byte(s)
+			b[i] = 0x80
+			if isASCII(string(b)) {
+				t.Errorf("isASCII(%q) = true", b)
+			}
+		}
+	}
+}

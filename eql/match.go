@@ -148,13 +148,37 @@ func hasFolded(set map[string]bool, s string) bool {
 	return set[string(b)]
 }
 
+// isASCII reports whether s is all ASCII. It runs on every value a
+// case-insensitive pattern tests, paths and command lines included, so it
+// checks eight bytes at a time.
 func isASCII(s string) bool {
+	if len(s) >= 8 {
+		// Whole words, then the last eight bytes (which may overlap
+		// the last word checked).
+		for i := 0; i+8 < len(s); i += 8 {
+			if load64(s[i:])&highBits != 0 {
+				return false
+			}
+		}
+		return load64(s[len(s)-8:])&highBits == 0
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}
 	}
 	return true
+}
+
+// highBits has the high bit of each of eight bytes set.
+const highBits = 0x8080808080808080
+
+// load64 returns the first eight bytes of s as a little-endian word (the
+// compiler turns it into one load).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 func lowerASCII(c byte) byte {
