@@ -27,6 +27,7 @@ type tsGroup struct {
 	hints []uint16
 	ts    int64
 	ok    bool
+	cache minuteCache
 }
 
 // EngineStats counts what an Engine saw.
@@ -132,7 +133,7 @@ func (e *Engine) Push(ev *event.Event) {
 		g := &e.tsGroups[i]
 		g.ok = false
 		if v := ev.Doc.RefHint(&g.path, g.hints); v != nil {
-			g.ts, g.ok = eventTime(*v)
+			g.ts, g.ok = g.cache.eventTime(v)
 		}
 	}
 	// The category is read once here, for dispatch and for the runs'

@@ -144,6 +144,16 @@ func FuzzEventTime(f *testing.F) {
 		if gotNS != wantNS || gotOK != wantOK {
 			t.Errorf("eventTime(%q) = %d, %v; event.Time gives %d, %v", s, gotNS, gotOK, wantNS, wantOK)
 		}
+		// A cache primed with the minute of s, and one primed with
+		// another minute, must agree too.
+		for _, prime := range []string{s, "2026-01-01T00:00:00.026Z"} {
+			var c minuteCache
+			p := event.String(prime)
+			c.eventTime(&p)
+			if ns, ok := c.eventTime(&v); ns != wantNS || ok != wantOK {
+				t.Errorf("minuteCache primed with %q: eventTime(%q) = %d, %v; event.Time gives %d, %v", prime, s, ns, ok, wantNS, wantOK)
+			}
+		}
 	})
 }
 
@@ -151,6 +161,8 @@ func FuzzEventTime(f *testing.F) {
 // over dates of every shape it takes, rollovers included.
 func TestEventTimeDates(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	var c minuteCache // sees runs of timestamps in one minute
+	prev := ""
 	for i := 0; i < 200_000; i++ {
 		year := 1960 + rng.IntN(320)
 		if i%4 == 0 {
@@ -166,5 +178,15 @@ func TestEventTimeDates(t *testing.T) {
 		if got != want || gotOK != wantOK {
 			t.Fatalf("eventTime(%q) = %d, %v; event.Time gives %d, %v", s, got, gotOK, want, wantOK)
 		}
+		if i%2 == 1 && len(s) > 17 {
+			// The same minute as the previous timestamp.
+			s = prev[:min(17, len(prev))] + s[17:]
+			want, wantOK = event.Time(event.String(s))
+		}
+		v := event.String(s)
+		if got, gotOK := c.eventTime(&v); got != want || gotOK != wantOK {
+			t.Fatalf("minuteCache.eventTime(%q) = %d, %v; event.Time gives %d, %v", s, got, gotOK, want, wantOK)
+		}
+		prev = s
 	}
 }

@@ -22,18 +22,48 @@ func eventTime(v event.Value) (int64, bool) {
 // parser does, including its range checks (hour 24 and second 60 roll
 // over), or reports false to send s to it.
 func parseUTC(s string) (int64, bool) {
-	if len(s) < 20 || len(s) > 30 || s[len(s)-1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+	if !utcShape(s) {
 		return 0, false
 	}
+	minute, ok := parseMinute(s)
+	if !ok {
+		return 0, false
+	}
+	sec, ok := parseSeconds(s)
+	if !ok {
+		return 0, false
+	}
+	return minute + sec, true
+}
+
+// utcShape reports whether s has the length and separators of the shape
+// parseUTC reads.
+func utcShape(s string) bool {
+	return len(s) >= 20 && len(s) <= 30 && s[len(s)-1] == 'Z' && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':'
+}
+
+// parseMinute returns the time in nanoseconds at the start of the minute
+// that s[:16], "YYYY-MM-DDTHH:MM", names; s has the shape of utcShape.
+func parseMinute(s string) (int64, bool) {
 	year := int64(digit(s[0]))*1000 + int64(digit(s[1]))*100 + int64(digit(s[2]))*10 + int64(digit(s[3]))
 	month := two(s[5], s[6])
 	day := two(s[8], s[9])
 	hour := two(s[11], s[12])
 	minute := two(s[14], s[15])
-	sec := two(s[17], s[18])
 	// A non-digit makes its two-digit number (or year) out of range.
-	if year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || sec > 60 ||
+	if year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 ||
 		digit(s[0])|digit(s[1])|digit(s[2])|digit(s[3]) > 9 {
+		return 0, false
+	}
+	days := daysFromCivil(year, month, day)
+	return (days*86400 + hour*3600 + minute*60) * 1e9, true
+}
+
+// parseSeconds returns the nanoseconds that s[17:], "SS[.fraction]Z",
+// adds to the start of the minute; s has the shape of utcShape.
+func parseSeconds(s string) (int64, bool) {
+	sec := two(s[17], s[18])
+	if sec > 60 {
 		return 0, false
 	}
 	nanos := int64(0)
@@ -42,18 +72,49 @@ func parseUTC(s string) (int64, bool) {
 		if s[19] != '.' || len(s) == 21 {
 			return 0, false
 		}
-		scale := int64(1e9)
 		for i := 20; i < len(s)-1; i++ {
 			d := digit(s[i])
 			if d > 9 {
 				return 0, false
 			}
-			scale /= 10
-			nanos += int64(d) * scale
+			nanos = nanos*10 + int64(d)
+		}
+		for n := len(s) - 21; n < 9; n++ {
+			nanos *= 10
 		}
 	}
-	days := daysFromCivil(year, month, day)
-	return (days*86400+hour*3600+minute*60+sec)*1e9 + nanos, true
+	return sec*1e9 + nanos, true
+}
+
+// minuteCache is eventTime for a stream of timestamps: consecutive events
+// nearly always fall in the same minute, so it remembers the last minute
+// parsed and reads only the seconds and fraction of a timestamp in it. It
+// keeps a copy of the minute's text, as the timestamp may lie in a buffer
+// that the reader reuses.
+type minuteCache struct {
+	text  [16]byte // "YYYY-MM-DDTHH:MM" of the minute, when ok
+	start int64    // the minute's start in nanoseconds
+	ok    bool
+}
+
+// eventTime returns what eventTime(v) does.
+func (c *minuteCache) eventTime(v *event.Value) (int64, bool) {
+	s, ok := v.Str()
+	if !ok || !utcShape(s) {
+		return eventTime(*v)
+	}
+	if !c.ok || s[:16] != string(c.text[:]) {
+		start, ok := parseMinute(s)
+		if !ok {
+			return event.Time(*v)
+		}
+		copy(c.text[:], s)
+		c.start, c.ok = start, true
+	}
+	if sec, ok := parseSeconds(s); ok {
+		return c.start + sec, true
+	}
+	return event.Time(*v)
 }
 
 // digit returns the value of a decimal digit, or more than 9 for any
