@@ -77,6 +77,7 @@ type Query struct {
 	pipes    []*pipePlan
 	fields   []string
 	depths   []int // path length of each field id, to size lookup hints
+	filters  int   // number of filterPlans, numbered by filterPlan.idx
 	warnings ErrorList
 	explain  explainer // per-condition evaluation for near-miss reports
 }
@@ -143,6 +144,7 @@ func CompileStatement(src string, stmt *Statement, opts Options) (*Query, error)
 	}
 	q.warnings = c.errs.sorted()
 	q.depths = c.depths
+	q.filters = c.filters
 	for f := range c.fields {
 		q.fields = append(q.fields, f)
 	}
@@ -159,6 +161,7 @@ type compiler struct {
 	ids     map[string]int       // field name -> id
 	checked map[string]bool      // fields already looked up in the catalog
 	depths  []int                // path length per field id
+	filters int                  // filterPlans compiled so far
 }
 
 func (c *compiler) compileQuery(q *Query) {
@@ -189,10 +192,14 @@ type filterPlan struct {
 	always   bool // the condition is the constant true
 	// foldCategory compares the category case-insensitively (Endgame).
 	foldCategory bool
+	// idx numbers the filter within its query, for the category bits
+	// of a run (see evalCtx.catBits).
+	idx int
 }
 
 func (c *compiler) compileFilter(q *EventQuery) *filterPlan {
-	f := &filterPlan{category: q.Category}
+	f := &filterPlan{category: q.Category, idx: c.filters}
+	c.filters++
 	if q.Category != "" {
 		f.catField = c.field(&Field{From: q.CatPos, To: q.CatPos, Name: c.opts.categoryField()}, false)
 		if c.opts.Endgame {
@@ -260,8 +267,14 @@ func (c *compiler) nullUnmapped(x Expr) Expr {
 
 // match reports whether the event document passes the filter.
 func (f *filterPlan) match(ctx *evalCtx) bool {
-	if f.catField != nil && !f.categoryMatches(ctx.category(f.catField)) {
-		return false
+	if f.catField != nil {
+		if f.idx < len(ctx.catBits) && ctx.catBits[f.idx] != 0 {
+			if ctx.catMask&ctx.catBits[f.idx] == 0 {
+				return false
+			}
+		} else if !f.categoryMatches(ctx.category(f.catField)) {
+			return false
+		}
 	}
 	return f.matchCond(ctx)
 }
@@ -356,6 +369,12 @@ type evalCtx struct {
 	// set); every term of a sequence checks it.
 	cat     *event.Value
 	catDone bool
+	// catBits, when set, holds per filter (by filterPlan.idx) the bit
+	// of its category in catMask, the categories of the event at hand as
+	// an Engine found them; a filter with no bit (0) checks the category
+	// field itself.
+	catBits []uint64
+	catMask uint64
 }
 
 func (f *fieldRef) get(ctx *evalCtx) event.Value {

@@ -8,10 +8,17 @@ import (
 // reads each event's category once and hands the event only to the
 // queries that have a term for that category (or an "any where" term), and
 // reads the timestamp once per distinct timestamp field.
+//
+// The categories the queries ask for are numbered; the runs' filters test
+// the bits of an event's categories, which the engine finds once per
+// event, instead of comparing the category field each.
 type Engine struct {
 	runs     []*Run
-	byCat    map[string][]int // category -> queries that want it
-	anyCat   []int            // queries with an "any where" term
+	catNames []string       // the categories queries ask for, by number
+	catIndex map[string]int // category -> number, when too many to scan catNames
+	byCat    [][]int        // per category number: the queries that want it
+	catMask  uint64         // bits of the categories of the event being pushed
+	anyCat   []int          // queries with an "any where" term
 	catPath  event.Path
 	catHints []uint16
 	seen     []uint64 // generation stamp per query, to dispatch once
@@ -39,9 +46,10 @@ type EngineStats struct {
 // NewEngine prepares runs of queries; emit receives each result with the
 // index of its query. All queries must share the category field.
 func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
-	e := &Engine{byCat: map[string][]int{}, seen: make([]uint64, len(queries)), keep: &keeper{}}
+	e := &Engine{seen: make([]uint64, len(queries)), keep: &keeper{}}
 	catField := ""
 	tsIndex := map[string]int{}
+	catIndex := map[string]int{}
 	for i, q := range queries {
 		i := i
 		run := q.NewRun(func(r *Result) { emit(i, r) })
@@ -67,7 +75,14 @@ func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
 			e.anyCat = append(e.anyCat, i)
 		}
 		for _, c := range cats {
-			e.byCat[c] = append(e.byCat[c], i)
+			id, ok := catIndex[c]
+			if !ok {
+				id = len(e.catNames)
+				catIndex[c] = id
+				e.catNames = append(e.catNames, c)
+				e.byCat = append(e.byCat, nil)
+			}
+			e.byCat[id] = append(e.byCat[id], i)
 		}
 		tsName := q.opts.Schema.resolve(q.opts.timestampField())
 		gi, ok := tsIndex[tsName]
@@ -79,6 +94,14 @@ func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
 		}
 		e.queryTS = append(e.queryTS, gi)
 	}
+	if len(e.catNames) > catScanMax {
+		e.catIndex = catIndex
+	}
+	for _, r := range e.runs {
+		if r.sharesCat {
+			r.catBits = categoryBits(r.q, catIndex)
+		}
+	}
 	if catField == "" {
 		catField = "event.category"
 	}
@@ -87,9 +110,52 @@ func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
 	return e
 }
 
-// categories lists the event categories a query's terms ask for, and
-// whether one of them is "any".
-func (q *Query) categories() ([]string, bool) {
+// catScanMax is the most categories an Engine finds by scanning their
+// names rather than by a map lookup.
+const catScanMax = 8
+
+// categoryBits returns the bit of each filter's category (by
+// filterPlan.idx) among the numbered categories, 0 for a filter that has
+// none: no category, a case-folded one, or one beyond the 64 bits.
+func categoryBits(q *Query, catIndex map[string]int) []uint64 {
+	bits := make([]uint64, q.filters)
+	for _, f := range q.filterPlans() {
+		if f.category == "" || f.foldCategory {
+			continue
+		}
+		if id, ok := catIndex[f.category]; ok {
+			bits[f.idx] = catBit(id)
+		}
+	}
+	return bits
+}
+
+// catBit returns the bit of category number id, 0 past the 64th.
+func catBit(id int) uint64 {
+	if id >= 64 {
+		return 0
+	}
+	return 1 << id
+}
+
+// catID returns the number of category s, or -1 if no query asks for it.
+func (e *Engine) catID(s string) int {
+	if e.catIndex != nil {
+		if id, ok := e.catIndex[s]; ok {
+			return id
+		}
+		return -1
+	}
+	for i, c := range e.catNames {
+		if c == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// filterPlans returns the filters of a query's terms.
+func (q *Query) filterPlans() []*filterPlan {
 	var filters []*filterPlan
 	switch q.kind {
 	case kindEvent:
@@ -106,6 +172,13 @@ func (q *Query) categories() ([]string, bool) {
 			filters = append(filters, s.filter)
 		}
 	}
+	return filters
+}
+
+// categories lists the event categories a query's terms ask for, and
+// whether one of them is "any".
+func (q *Query) categories() ([]string, bool) {
+	filters := q.filterPlans()
 	seen := map[string]bool{}
 	var cats []string
 	for _, f := range filters {
@@ -137,24 +210,50 @@ func (e *Engine) Push(ev *event.Event) {
 		}
 	}
 	// The category is read once here, for dispatch and for the runs'
-	// filters.
+	// filters, which get the bits of all the event's categories before
+	// any run sees the event.
 	cat := ev.Doc.RefHint(&e.catPath, e.catHints)
-	missingTS := false
-	for _, qi := range e.anyCat {
-		missingTS = !e.deliver(qi, ev, cat) || missingTS
-	}
-	if len(e.byCat) > 0 && cat != nil {
+	one, many := -1, false // the number of the event's only category; several
+	e.catMask = 0
+	if len(e.catNames) > 0 && cat != nil {
 		if cat.Kind() == event.KindArray {
-			for i, n := 0, cat.Len(); i < n; i++ {
-				if s, ok := cat.Elem(i).Str(); ok {
-					for _, qi := range e.byCat[s] {
-						missingTS = !e.deliver(qi, ev, cat) || missingTS
+			if n := cat.Len(); n == 1 {
+				if s, ok := cat.Elem(0).Str(); ok {
+					one = e.catID(s)
+				}
+			} else {
+				many = true
+				for i := 0; i < n; i++ {
+					if s, ok := cat.Elem(i).Str(); ok {
+						if id := e.catID(s); id >= 0 {
+							e.catMask |= catBit(id)
+						}
 					}
 				}
 			}
 		} else if s, ok := cat.Str(); ok {
-			for _, qi := range e.byCat[s] {
-				missingTS = !e.deliver(qi, ev, cat) || missingTS
+			one = e.catID(s)
+		}
+	}
+	if one >= 0 {
+		e.catMask = catBit(one)
+	}
+	missingTS := false
+	for _, qi := range e.anyCat {
+		missingTS = !e.deliver(qi, ev, cat) || missingTS
+	}
+	if one >= 0 {
+		for _, qi := range e.byCat[one] {
+			missingTS = !e.deliver(qi, ev, cat) || missingTS
+		}
+	} else if many {
+		for i, n := 0, cat.Len(); i < n; i++ {
+			if s, ok := cat.Elem(i).Str(); ok {
+				if id := e.catID(s); id >= 0 {
+					for _, qi := range e.byCat[id] {
+						missingTS = !e.deliver(qi, ev, cat) || missingTS
+					}
+				}
 			}
 		}
 	}
@@ -176,9 +275,9 @@ func (e *Engine) deliver(qi int, ev *event.Event, cat *event.Value) bool {
 	}
 	r := e.runs[qi]
 	if r.sharesCat {
-		r.pushAt(ev, g.ts, cat, true)
+		r.pushAt(ev, g.ts, cat, true, e.catMask)
 	} else {
-		r.pushAt(ev, g.ts, nil, false)
+		r.pushAt(ev, g.ts, nil, false, 0)
 	}
 	return true
 }

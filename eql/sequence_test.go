@@ -295,3 +295,71 @@ func TestSequenceScalarThenMultiValuedKey(t *testing.T) {
 		t.Errorf("by h, ?k: %v", got)
 	}
 }
+
+// The engine finds the categories of an event once, numbered, for the
+// filters of all runs: with events of several categories, with few
+// categories (found by a scan) and with more than 64 (by a map, the last
+// ones without a bit), every query gets what a separate run gives it.
+func TestEngineCategoryBits(t *testing.T) {
+	cats := [][]string{{"process"}, {"file"}, {"process", "file"}, {"network", "file"}, {}, {"c70"}, {"c3", "process"}}
+	var evs []*event.Event
+	for i := 0; i < 400; i++ {
+		c := cats[i%len(cats)]
+		if i%11 == 0 {
+			c = []string{"network"}
+		}
+		evs = append(evs, &event.Event{Doc: event.Object(
+			event.Field{Key: "@timestamp", Value: event.Int(int64(i))},
+			event.Field{Key: "event", Value: event.Object(event.Field{Key: "category", Value: event.Strings(c...)})},
+			event.Field{Key: "host", Value: event.String(fmt.Sprint("h", i%3))},
+		)})
+	}
+	// A single category as a plain string.
+	evs = append(evs, &event.Event{Doc: event.Object(
+		event.Field{Key: "@timestamp", Value: event.Int(1000)},
+		event.Field{Key: "event", Value: event.Object(event.Field{Key: "category", Value: event.String("file")})},
+		event.Field{Key: "host", Value: event.String("h0")},
+	)})
+	base := []string{
+		`sequence by host [process where true] [file where true]`,
+		`sequence by host [file where true] [network where true] until [c70 where true]`,
+		`sequence by host [any where true] [file where true]`,
+		`file where true`,
+		`sample by host [process where true] [network where true]`,
+	}
+	for _, extra := range []int{0, 70} {
+		queries := append([]string{}, base...)
+		for i := 0; i < extra; i++ {
+			queries = append(queries, fmt.Sprintf("sequence by host [c%d where true] [process where true]", i+1))
+		}
+		var compiled []*Query
+		want := make([][]string, len(queries))
+		for i, src := range queries {
+			q := MustCompile(src, Options{})
+			compiled = append(compiled, q)
+			r := q.NewRun(func(res *Result) { want[i] = append(want[i], resultKey(res)) })
+			for _, e := range evs {
+				r.Push(e)
+			}
+			r.Close()
+		}
+		got := make([][]string, len(queries))
+		eng := NewEngine(compiled, func(qi int, res *Result) { got[qi] = append(got[qi], resultKey(res)) })
+		for _, e := range evs {
+			eng.Push(e)
+		}
+		eng.Close()
+		for i := range queries {
+			if strings.Join(got[i], "|") != strings.Join(want[i], "|") {
+				t.Errorf("%d categories, %s: engine gave %d results, separate run %d", len(eng.catNames), queries[i], len(got[i]), len(want[i]))
+			}
+		}
+		found := 0
+		for i := range base {
+			found += len(want[i])
+		}
+		if found == 0 || extra > 0 && len(want[len(base)+69]) == 0 {
+			t.Errorf("%d categories: the test data should exercise the queries", len(eng.catNames))
+		}
+	}
+}
