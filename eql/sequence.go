@@ -29,7 +29,10 @@ type seqStage struct {
 
 // keyExpr is one join key of a stage.
 type keyExpr struct {
-	val      valueFn
+	val valueFn
+	// field is set when the key is a field read as is (fieldRef.plain):
+	// eventKeys then reads it in place rather than through val.
+	field    *fieldRef
 	fold     bool // compare string keys case-insensitively (Endgame)
 	optional bool // written ?field: a null value is a valid key
 	date     bool // a date field: keys render as dates
@@ -77,7 +80,11 @@ func (c *compiler) compileStage(t *Term, by []Expr, index int) *seqStage {
 		if f, ok := unparen(k).(*Field); ok {
 			ke.optional = f.Optional
 			if !c.unmapped(f) {
-				ke.date = c.field(f, false).typ == TypeDate
+				ref := c.field(f, false)
+				ke.date = ref.typ == TypeDate
+				if ref.plain {
+					ke.field = ref
+				}
 			}
 		}
 		s.keys = append(s.keys, ke)
@@ -146,7 +153,14 @@ type keyScratch struct {
 func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
 	sc.ids, sc.vals, sc.offs, sc.views = sc.ids[:0], sc.vals[:0], sc.offs[:0], sc.views[:0]
 	for _, k := range keys {
-		v := k.val(ctx)
+		var v event.Value // event.Missing
+		if k.field != nil {
+			if p := k.field.ref(ctx); p != nil {
+				v = *p
+			}
+		} else {
+			v = k.val(ctx)
+		}
 		if v.Kind() == event.KindArray {
 			return expandKeys(keys, ctx, sc)
 		}
@@ -156,10 +170,18 @@ func eventKeys(keys []*keyExpr, ctx *evalCtx, sc *keyScratch) []keyView {
 			}
 			v = vNull
 		}
-		sc.vals = append(sc.vals, outputKey(v, k))
 		sc.offs = append(sc.offs, len(sc.ids))
-		sc.ids = k.appendText(sc.ids, v)
+		if s, ok := v.Str(); ok && !k.fold {
+			// appendText, written out for the commonest key
+			sc.ids = append(append(sc.ids, 's'), s...)
+		} else {
+			sc.ids = k.appendText(sc.ids, v)
+		}
 		sc.ids = append(sc.ids, 0x1f)
+		if k.date {
+			v = outputKey(v, k)
+		}
+		sc.vals = append(sc.vals, v)
 	}
 	sc.views = append(sc.views, keyView{id: sc.ids, vals: sc.vals, offs: sc.offs})
 	return sc.views
