@@ -98,8 +98,10 @@ func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
 		e.catIndex = catIndex
 	}
 	for _, r := range e.runs {
+		// The engine hands these runs the category it looked up, and its
+		// bits, with every event.
 		if r.sharesCat {
-			r.catBits = categoryBits(r.q, catIndex)
+			r.ctx.catBits = categoryBits(r.q, catIndex)
 		}
 	}
 	if catField == "" {

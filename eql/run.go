@@ -29,10 +29,6 @@ type Run struct {
 	// catSure is set when the run is an event query that its Engine hands
 	// only events of its category: the filter need not check it again.
 	catSure bool
-	// catBits holds, per filter of the query, the bit of its category in
-	// the masks its Engine passes (see evalCtx.catBits); nil outside an
-	// Engine.
-	catBits []uint64
 }
 
 // RunStats counts what a run saw and did.
@@ -137,7 +133,7 @@ func (r *Run) PushAt(ev *event.Event, ts int64) {
 
 // pushAt is PushAt for a caller that may have looked up the event's
 // category already (catKnown): cat is its value, nil when absent, and
-// catMask the bits (see Run.catBits) of the categories it holds.
+// catMask the bits (see evalCtx.catBits) of the categories it holds.
 func (r *Run) pushAt(ev *event.Event, ts int64, cat *event.Value, catKnown bool, catMask uint64) {
 	if r.done {
 		return
@@ -145,10 +141,7 @@ func (r *Run) pushAt(ev *event.Event, ts int64, cat *event.Value, catKnown bool,
 	r.stats.Events++
 	r.ctx.doc = &ev.Doc
 	r.ctx.cat, r.ctx.catDone = cat, catKnown
-	r.ctx.catBits, r.ctx.catMask = nil, catMask
-	if catKnown {
-		r.ctx.catBits = r.catBits
-	}
+	r.ctx.catMask = catMask // ctx.catBits is set once, by the Engine
 	if !r.inEngine {
 		r.keep.next()
 	}
