@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -52,12 +53,27 @@ type Decoder struct {
 	lastFields int        // members of the last document, to size the next
 	lastStr    int        // bytes of unescaped strings in the last document
 	peekLeft   uint64     // Peek: top-level fields not found yet, by child index
+	ix         strIndex   // where the strings of data end, when indexed
+	indexed    bool       // ix holds data's string index
+	indexing   indexMode  // tests: when to index
 }
+
+// indexMode says when a Decoder builds a string index; tests use the
+// modes other than indexAuto to compare decoding with and without it.
+type indexMode uint8
+
+const (
+	indexAuto   indexMode = iota // when the machine can and the text is long enough
+	indexNever                   // never
+	indexAlways                  // whenever the machine can
+)
 
 // Decode parses data, which must hold exactly one JSON value (surrounding
 // white space allowed).
 func (d *Decoder) Decode(data []byte) (Value, error) {
+	d.index(data)
 	v, n, err := d.DecodePrefix(data)
+	d.indexed = false
 	if err == nil {
 		err = trailing(data, n)
 	}
@@ -65,6 +81,24 @@ func (d *Decoder) Decode(data []byte) (Value, error) {
 		return Missing, err
 	}
 	return v, nil
+}
+
+// index builds the string index of data when that pays: for a whole
+// document of some length, on a machine with the vector code. Only Decode
+// indexes: DecodePrefix may be handed the rest of a long text, of which
+// it reads one value.
+func (d *Decoder) index(data []byte) {
+	switch d.indexing {
+	case indexAuto:
+		d.indexed = haveIndex && len(data) >= minIndexed
+	case indexNever:
+		d.indexed = false
+	case indexAlways:
+		d.indexed = haveIndex
+	}
+	if d.indexed {
+		d.ix.build(data)
+	}
 }
 
 // trailing checks that data[n:] is only white space.
@@ -370,12 +404,45 @@ func (d *Decoder) eof(open int, kind Kind) error {
 // str parses a string starting at the opening quote. A string without
 // escapes is returned as a view of the input, with no copy. The closing
 // quote is found, and the text before it checked for escapes and control
-// characters, eight bytes at a time.
+// characters, in the string index when the text has one, else eight bytes
+// at a time.
 func (d *Decoder) str() (string, error) {
 	start := d.pos + 1
+	if d.indexed {
+		return d.strIndexed(start)
+	}
 	end := stringStop(d.data, start)
 	if end == len(d.data) || d.data[end] != '"' {
 		return d.strSlow(start, end)
+	}
+	d.pos = end + 1
+	if end == start {
+		return "", nil
+	}
+	return unsafe.String(&d.data[start], end-start), nil
+}
+
+// strIndexed is str with the string index: most strings end in the
+// block they start in, with no backslash or control character before
+// their closing quote, which one block's masks show.
+func (d *Decoder) strIndexed(start int) (string, error) {
+	end := -1
+	if k := start >> 6; k < len(d.ix.blocks) {
+		b := &d.ix.blocks[k]
+		q, s := b.quote>>(uint(start)&63), b.special>>(uint(start)&63)
+		// q^(q-1) covers the bits up to the first quote.
+		if q != 0 && s&(q^(q-1)) == 0 {
+			end = start + bits.TrailingZeros64(q)
+		}
+	}
+	if end < 0 {
+		end = d.ix.nextQuote(start)
+		if s := d.ix.nextSpecial(start); s < end {
+			return d.strSlow(start, s)
+		}
+		if end == len(d.data) {
+			return d.strSlow(start, end)
+		}
 	}
 	d.pos = end + 1
 	if end == start {

@@ -1,0 +1,116 @@
+package event
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// randomText returns n bytes drawn mostly from the bytes the index
+// classifies, so that runs of backslashes, escaped quotes and control
+// characters meet block boundaries often.
+func randomText(rng *rand.Rand, n int) []byte {
+	const alphabet = "\"\\\\\\a \x01\x1f\x7f\xff:{"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return b
+}
+
+func TestClassifyBlocks(t *testing.T) {
+	if !haveIndex {
+		t.Skip("this machine has no vector block classifier (AVX2 on amd64): the decoder does not index here")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		n := 1 + rng.IntN(6)
+		data := randomText(rng, n*64)
+		got, want := make([]blockMasks, n), make([]blockMasks, n)
+		classifyBlocks(&data[0], n, &got[0])
+		classifyGo(data, want)
+		for k := range want {
+			if got[k] != want[k] {
+				t.Fatalf("block %d of %q: vector %+v, Go %+v", k, data, got[k], want[k])
+			}
+		}
+	}
+}
+
+// TestIndex checks the index's answers for every position of random texts
+// against a byte loop: the next quote is the next one after an even run
+// of backslashes, the next special byte the next backslash or control
+// character.
+func TestIndex(t *testing.T) {
+	if !haveIndex {
+		t.Skip("this machine has no vector block classifier (AVX2 on amd64): the decoder does not index here")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var ix strIndex
+	for range 3000 {
+		data := randomText(rng, rng.IntN(300))
+		ix.build(data)
+		wantQuote, wantSpecial := len(data), len(data)
+		// Walking back, the wants are the answers for i+1.
+		for i := len(data) - 1; i >= -1; i-- {
+			if got := ix.nextQuote(i + 1); got != wantQuote {
+				t.Fatalf("nextQuote(%d) in %q = %d, want %d", i+1, data, got, wantQuote)
+			}
+			if got := ix.nextSpecial(i + 1); got != wantSpecial {
+				t.Fatalf("nextSpecial(%d) in %q = %d, want %d", i+1, data, got, wantSpecial)
+			}
+			if i < 0 {
+				break
+			}
+			switch c := data[i]; {
+			case c == '"':
+				run := 0
+				for k := i - 1; k >= 0 && data[k] == '\\'; k-- {
+					run++
+				}
+				if run%2 == 0 {
+					wantQuote = i
+				}
+			case c == '\\' || c < 0x20:
+				wantSpecial = i
+			}
+		}
+	}
+}
+
+// FuzzIndexed decodes each input with the string index and without it,
+// in full and selectively, and wants the same value or the same error,
+// offset and message alike.
+func FuzzIndexed(f *testing.F) {
+	for _, s := range []string{
+		`{"a":"x\\\"y","b":["\\\\",{"c":"\u00e9"}],"d":"e\"f"}`,
+		`{"a":"x\\","b":"unterminated`,
+		`{"a":"tab	in","b":1}`,
+		`{"event":{"category":["process"]},"process":{"name":"x\\y","parent":{"name":"\"q\""}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	paths := []string{"a", "b", "event.category", "process.parent.name"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !haveIndex {
+			t.Skip("no vector block classifier on this machine")
+		}
+		for _, fs := range []*FieldSet{nil, NewFieldSet(paths...)} {
+			var plain, indexed Decoder
+			plain.indexing, indexed.indexing = indexNever, indexAlways
+			plain.Select(fs)
+			indexed.Select(fs)
+			pv, perr := plain.Decode(data)
+			iv, ierr := indexed.Decode(data)
+			if (perr == nil) != (ierr == nil) || perr != nil && perr.Error() != ierr.Error() {
+				t.Fatalf("field set %v: without index %v, with index %v", fs, perr, ierr)
+			}
+			if perr == nil && !Equal(pv, iv) {
+				t.Fatalf("field set %v: without index %s, with index %s", fs, pv, iv)
+			}
+		}
+		perr, ierr := scan(data, indexNever), scan(data, indexAlways)
+		if (perr == nil) != (ierr == nil) || perr != nil && perr.Error() != ierr.Error() {
+			t.Fatalf("Scan: without index %v, with index %v", perr, ierr)
+		}
+	})
+}

@@ -1,0 +1,78 @@
+package event_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/vigil-sec/vigil/eql"
+	"github.com/vigil-sec/vigil/event"
+	"github.com/vigil-sec/vigil/internal/benchgen"
+)
+
+// BenchmarkLines decodes the synthetic end-to-end telemetry line by line,
+// in full and with the 10-rule field set, with the string index and
+// without it.
+func BenchmarkLines(b *testing.B) {
+	data := benchgen.NDJSON(20000)
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+	fields := event.NewFieldSet()
+	for _, src := range benchgen.Rules {
+		q, err := eql.Compile(src, eql.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range q.Needs() {
+			fields.Add(f)
+		}
+	}
+	for _, index := range []bool{false, true} {
+		name := "scan"
+		if index {
+			name = "indexed"
+		}
+		for _, sel := range []*event.FieldSet{nil, fields} {
+			sub := name + "/full"
+			if sel != nil {
+				sub = name + "/selective"
+			}
+			b.Run(sub, func(b *testing.B) {
+				d := event.Decoder{Reuse: true}
+				d.SetIndexing(index)
+				d.Select(sel)
+				b.SetBytes(int64(len(data)) / int64(len(lines)))
+				i := 0
+				for b.Loop() {
+					if _, err := d.Decode(lines[i]); err != nil {
+						b.Fatal(err)
+					}
+					if i++; i == len(lines) {
+						i = 0
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkScanLines is the tokenising ceiling over the same lines.
+func BenchmarkScanLines(b *testing.B) {
+	data := benchgen.NDJSON(20000)
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+	for _, index := range []bool{false, true} {
+		name := "plain"
+		if index {
+			name = "indexed"
+		}
+		b.Run(name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				if err := event.ScanIndexed(lines[i], index); err != nil {
+					b.Fatal(err)
+				}
+				if i++; i == len(lines) {
+					i = 0
+				}
+			}
+		})
+	}
+}
