@@ -22,7 +22,12 @@ type blockMasks struct {
 
 // minIndexed is the shortest text the decoder indexes: below it, the
 // string scanner's word loop is as quick as building the index.
-const minIndexed = 128
+// maxIndexed is the longest: a Decoder keeps its index's storage, 24 bytes
+// per 64 of text, so it holds at most 384 KB.
+const (
+	minIndexed = 128
+	maxIndexed = 1 << 20
+)
 
 // strIndex holds the block masks of one text.
 type strIndex struct {
