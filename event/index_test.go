@@ -114,3 +114,52 @@ func FuzzIndexed(f *testing.F) {
 		}
 	})
 }
+
+// TestIndexedStrings decodes documents whose strings mix plain runs of
+// every length with escapes of every kind, valid and not, and control
+// characters, at all offsets across block boundaries: with the string
+// index and without it, the values and errors must be the same.
+func TestIndexedStrings(t *testing.T) {
+	if !haveIndex {
+		t.Skip("this machine has no vector block classifier (AVX2 on amd64): the decoder does not index here")
+	}
+	pieces := []string{`a`, `bcdefgh`, `0123456789abcdef0123`, `\\`, `\"`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`,
+		`\u00e9`, `\ud83d\ude00`, `\ud83d`, `\x`, "\x01", `é`, ` `}
+	rng := rand.New(rand.NewPCG(7, 8))
+	// A pair of decoders that reuse their buffers from one document to
+	// the next, beside fresh ones.
+	reusing := [2]Decoder{{Reuse: true, indexing: indexNever}, {Reuse: true, indexing: indexAlways}}
+	for range 5000 {
+		var doc []byte
+		doc = append(doc, `{"pad":"`...)
+		doc = append(doc, make([]byte, rng.IntN(70))...)
+		for i := len(`{"pad":"`); i < len(doc); i++ {
+			doc[i] = 'p'
+		}
+		doc = append(doc, `","s":"`...)
+		for n := rng.IntN(12); n > 0; n-- {
+			doc = append(doc, pieces[rng.IntN(len(pieces))]...)
+		}
+		doc = append(doc, `","t":["`...)
+		for n := rng.IntN(6); n > 0; n-- {
+			doc = append(doc, pieces[rng.IntN(len(pieces))]...)
+		}
+		doc = append(doc, `"]}`...)
+		for _, fs := range []*FieldSet{nil, NewFieldSet("s"), nil} {
+			plain, indexed := &Decoder{indexing: indexNever}, &Decoder{indexing: indexAlways}
+			if fs == nil && rng.IntN(2) == 0 {
+				plain, indexed = &reusing[0], &reusing[1]
+			}
+			plain.Select(fs)
+			indexed.Select(fs)
+			pv, perr := plain.Decode(doc)
+			iv, ierr := indexed.Decode(doc)
+			if (perr == nil) != (ierr == nil) || perr != nil && perr.Error() != ierr.Error() {
+				t.Fatalf("%q: without index %v, with index %v", doc, perr, ierr)
+			}
+			if perr == nil && !Equal(pv, iv) {
+				t.Fatalf("%q: without index %s, with index %s", doc, pv, iv)
+			}
+		}
+	}
+}

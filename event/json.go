@@ -2,6 +2,7 @@ package event
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -461,7 +462,75 @@ func (d *Decoder) strSlow(start, i int) (string, error) {
 	if c := d.data[i]; c != '\\' {
 		return "", &SyntaxError{i, fmt.Sprintf("invalid control character %s in string literal", quoteChar(c))}
 	}
+	if d.indexed {
+		if s, ok := d.unescapeIndexed(start, i); ok {
+			return s, nil
+		}
+	}
 	return d.strEscaped(start, i)
+}
+
+// unescapeIndexed decodes a string with escapes, its text starting at
+// start and its first backslash at i, with the string index: the index
+// gives its closing quote and each backslash, and the plain runs between
+// them are copied a word at a time. It reports false, having done
+// nothing, for a string it leaves to strEscaped: one with a \u escape, a
+// control character, an invalid escape or no end.
+func (d *Decoder) unescapeIndexed(start, i int) (string, bool) {
+	end := d.ix.nextQuote(i)
+	if end == len(d.data) || d.ix.anyControl(start, end) {
+		return "", false
+	}
+	// Unescaping never lengthens a string, and a word copy may write up
+	// to 7 bytes past the last run.
+	need := end - start + 8
+	b := d.strbuf
+	if cap(b)-len(b) < need {
+		// Strings handed out earlier keep the old array alive.
+		b = make([]byte, 0, max(d.lastStr, 2*cap(b), need+64))
+	}
+	base := len(b)
+	buf, w := b[:cap(b)], base
+	for r := start; ; {
+		j := min(d.ix.nextSpecial(r), end) // with no control characters: the next backslash
+		if n := j - r; n <= 8 && r+8 <= len(d.data) {
+			binary.LittleEndian.PutUint64(buf[w:], binary.LittleEndian.Uint64(d.data[r:]))
+			w += n
+		} else {
+			w += copy(buf[w:], d.data[r:j])
+		}
+		if j == end {
+			break
+		}
+		// A backslash before end escapes a byte before end too: the
+		// index took the quote at end as unescaped.
+		var c byte
+		switch e := d.data[j+1]; e {
+		case '"', '\\', '/':
+			c = e
+		case 'b':
+			c = '\b'
+		case 'f':
+			c = '\f'
+		case 'n':
+			c = '\n'
+		case 'r':
+			c = '\r'
+		case 't':
+			c = '\t'
+		default:
+			return "", false
+		}
+		buf[w] = c
+		w++
+		r = j + 2
+	}
+	d.strbuf = b[:w]
+	d.pos = end + 1
+	if w == base {
+		return "", true
+	}
+	return unsafe.String(&buf[base], w-base), true
 }
 
 // strEscaped decodes a string with escapes into the document's string
