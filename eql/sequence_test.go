@@ -163,23 +163,7 @@ func TestEngineMatchesSeparateRuns(t *testing.T) {
 		`file where file.path : "*x1*.tmp"`,
 		`process where process.name : "cmd.exe" and host.name : "host-0*"`,
 	}
-	var compiled []*Query
-	want := make([][]string, len(queries))
-	for i, src := range queries {
-		q := MustCompile(src, Options{})
-		compiled = append(compiled, q)
-		r := q.NewRun(func(res *Result) { want[i] = append(want[i], resultKey(res)) })
-		for _, e := range evs {
-			r.Push(e)
-		}
-		r.Close()
-	}
-	got := make([][]string, len(queries))
-	eng := NewEngine(compiled, func(qi int, res *Result) { got[qi] = append(got[qi], resultKey(res)) })
-	for _, e := range evs {
-		eng.Push(e)
-	}
-	eng.Close()
+	got, want, _ := engineAndRuns(queries, evs)
 	for i := range queries {
 		if strings.Join(got[i], "|") != strings.Join(want[i], "|") {
 			t.Errorf("query %d: engine gave %d results, separate run %d", i, len(got[i]), len(want[i]))
@@ -188,6 +172,29 @@ func TestEngineMatchesSeparateRuns(t *testing.T) {
 			t.Errorf("query %d found nothing; the test data should exercise it", i)
 		}
 	}
+}
+
+// engineAndRuns runs queries over evs through one Engine and each in a
+// Run of its own, and returns their results in the two ways, by query.
+func engineAndRuns(queries []string, evs []*event.Event) (engine, separate [][]string, eng *Engine) {
+	var compiled []*Query
+	separate = make([][]string, len(queries))
+	for i, src := range queries {
+		q := MustCompile(src, Options{})
+		compiled = append(compiled, q)
+		r := q.NewRun(func(res *Result) { separate[i] = append(separate[i], resultKey(res)) })
+		for _, e := range evs {
+			r.Push(e)
+		}
+		r.Close()
+	}
+	engine = make([][]string, len(queries))
+	eng = NewEngine(compiled, func(qi int, res *Result) { engine[qi] = append(engine[qi], resultKey(res)) })
+	for _, e := range evs {
+		eng.Push(e)
+	}
+	eng.Close()
+	return engine, separate, eng
 }
 
 func resultKey(r *Result) string {
@@ -332,23 +339,7 @@ func TestEngineCategoryBits(t *testing.T) {
 		for i := 0; i < extra; i++ {
 			queries = append(queries, fmt.Sprintf("sequence by host [c%d where true] [process where true]", i+1))
 		}
-		var compiled []*Query
-		want := make([][]string, len(queries))
-		for i, src := range queries {
-			q := MustCompile(src, Options{})
-			compiled = append(compiled, q)
-			r := q.NewRun(func(res *Result) { want[i] = append(want[i], resultKey(res)) })
-			for _, e := range evs {
-				r.Push(e)
-			}
-			r.Close()
-		}
-		got := make([][]string, len(queries))
-		eng := NewEngine(compiled, func(qi int, res *Result) { got[qi] = append(got[qi], resultKey(res)) })
-		for _, e := range evs {
-			eng.Push(e)
-		}
-		eng.Close()
+		got, want, eng := engineAndRuns(queries, evs)
 		for i := range queries {
 			if strings.Join(got[i], "|") != strings.Join(want[i], "|") {
 				t.Errorf("%d categories, %s: engine gave %d results, separate run %d", len(eng.catNames), queries[i], len(got[i]), len(want[i]))
