@@ -86,9 +86,8 @@ func (d *Decoder) Decode(data []byte) (Value, error) {
 
 // index builds the string index of data when that pays: for a whole
 // document of some length (see minIndexed and maxIndexed), on a machine
-// with the vector code. Only Decode
-// indexes: DecodePrefix may be handed the rest of a long text, of which
-// it reads one value.
+// with the vector code. Only Decode indexes: DecodePrefix may be handed
+// the rest of a long text, of which it reads one value.
 func (d *Decoder) index(data []byte) {
 	switch d.indexing {
 	case indexAuto:
