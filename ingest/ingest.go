@@ -66,7 +66,8 @@ type Options struct {
 	// holds, Next returns such events with Raw (a copy of the line, kept
 	// whatever Transient says) and no document, and Decode decodes one,
 	// with Select, when it is used; call it on every event, as it leaves
-	// decoded ones as they are. A merger can then hold many events as
+	// decoded ones as they are. Once decoded, an event's document and Raw
+	// are valid until the next call to Decode, whose storage reuses them. A merger can then hold many events as
 	// compact text and decode each, while it is in cache, as it hands it
 	// on. Other formats are decoded by Next as usual.
 	Deferred bool
@@ -129,6 +130,8 @@ type Reader struct {
 
 	dec          event.Decoder // decodes deferred events, into reused buffers
 	decodeFaults bool          // Decode found a broken line
+	lines        lineStore     // the lines of deferred events
+	decodedLine  []byte        // the line of the last event Decode decoded
 }
 
 // newReader returns a Reader with opts completed by their defaults.
@@ -146,8 +149,8 @@ func newReader(opts Options) *Reader {
 }
 
 // Decode completes an event that Next returned undecoded (see
-// Options.Deferred) by decoding its Raw into its Doc; the document is
-// valid until the next call to Decode. An event that has its document is
+// Options.Deferred) by decoding its Raw into its Doc; the document and
+// Raw are valid until the next call to Decode. An event that has its document is
 // left as it is. A line that is not a JSON object is reported as a
 // skipped record, located as Next would have located it, is no longer
 // counted as an event, and makes Decode return false.
@@ -155,6 +158,10 @@ func (r *Reader) Decode(ev *event.Event) bool {
 	if ev.Doc.Exists() || ev.Raw == nil {
 		return true
 	}
+	// The last decoded event, its document and its line are done with:
+	// its line's storage may now be reused.
+	r.lines.release(r.decodedLine)
+	r.decodedLine = ev.Raw
 	// The line was kept with its leading white space, so that a fault is
 	// located by its column; the event's text starts at the document.
 	lead := 0

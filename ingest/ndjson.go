@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"unsafe"
 
 	"github.com/vigil-sec/vigil/event"
 )
@@ -26,7 +28,6 @@ type ndjsonSource struct {
 	// document shows ECS documents: lines are then returned undecoded,
 	// for Reader.Decode.
 	deferred bool
-	lines    arena         // copies of deferred lines
 	events   []event.Event // a block of deferred events, handed out in turn
 	checked  bool
 	ev       event.Event // reused for transient events
@@ -87,28 +88,94 @@ func (s *ndjsonSource) copyLine(line []byte) []byte {
 }
 
 // Deferred events are held in a merge window by the thousand; they and
-// their lines are allocated in blocks, which the garbage collector frees
-// once no event of theirs is held, rather than one by one.
+// their lines are allocated in blocks rather than one by one. A block of
+// lines is reused once every line in it has been decoded and passed on
+// (see lineStore), so that holding a window of lines neither makes
+// garbage nor grows the heap beyond the window.
 const (
-	eventBlock = 512
-	lineBlock  = 256 << 10
+	eventBlock     = 512
+	lineBlockSize  = 256 << 10
+	maxFreeBlocks  = 4 // empty blocks kept for reuse: 1 MB
+	maxHeldBlocks  = 1 << 12
+	ownLineMinimum = lineBlockSize / 4 // longer lines get an allocation of their own
 )
 
-// arena carves copies of byte slices out of large blocks.
-type arena struct{ block []byte }
+// lineStore keeps copies of the lines of deferred events in large blocks
+// and reuses a block when none of its lines is held any more: a line is
+// held from copy until release, which Reader.Decode calls for an event's
+// line at the next Decode.
+type lineStore struct {
+	cur  *lineBlock
+	held []*lineBlock // blocks with lines not released yet, oldest first
+	free []*lineBlock // empty blocks, at most maxFreeBlocks
+}
 
-// copy returns a copy of b that shares its block with other copies; one
-// over a quarter of a block gets an allocation of its own.
-func (a *arena) copy(b []byte) []byte {
-	if len(b) > cap(a.block)-len(a.block) {
-		if len(b) > lineBlock/4 {
-			return append([]byte(nil), b...)
-		}
-		a.block = make([]byte, 0, lineBlock)
+// lineBlock is one block of lines.
+type lineBlock struct {
+	buf  []byte // lines carved so far; cap lineBlockSize
+	live int    // lines carved and not released
+}
+
+// copy returns a copy of b, carved out of the current block, or in an
+// allocation of its own when b is long.
+func (a *lineStore) copy(b []byte) []byte {
+	if len(b) > ownLineMinimum {
+		return append([]byte(nil), b...)
 	}
-	start := len(a.block)
-	a.block = append(a.block, b...)
-	return a.block[start:len(a.block):len(a.block)]
+	if a.cur == nil || len(b) > cap(a.cur.buf)-len(a.cur.buf) {
+		if n := len(a.free); n > 0 {
+			a.cur, a.free = a.free[n-1], a.free[:n-1]
+			a.cur.buf = a.cur.buf[:0]
+		} else {
+			a.cur = &lineBlock{buf: make([]byte, 0, lineBlockSize)}
+		}
+		if len(a.held) == maxHeldBlocks {
+			// Lines of events that never reach Decode (a consumer that
+			// stopped early) must not grow the list without end: the
+			// oldest block is forgotten, and left to the garbage
+			// collector.
+			a.held = a.held[1:]
+		}
+		a.held = append(a.held, a.cur)
+	}
+	start := len(a.cur.buf)
+	a.cur.buf = append(a.cur.buf, b...)
+	a.cur.live++
+	return a.cur.buf[start:len(a.cur.buf):len(a.cur.buf)]
+}
+
+// release lets go of a line copy returned (or of a part of one): once
+// every line of its block is let go, the block is reused. A line copy did
+// not carve out of a block is left to the garbage collector.
+func (a *lineStore) release(line []byte) {
+	i := a.find(line)
+	if i < 0 {
+		return
+	}
+	blk := a.held[i]
+	if blk.live--; blk.live == 0 && blk != a.cur {
+		a.held = slices.Delete(a.held, i, i+1)
+		if len(a.free) < maxFreeBlocks {
+			a.free = append(a.free, blk)
+		}
+	}
+}
+
+// find returns the index in a.held of the block holding line, or -1.
+// Events leave a merge nearly in the order they were read, so the line
+// is nearly always in the oldest block.
+func (a *lineStore) find(line []byte) int {
+	if cap(line) == 0 {
+		return -1
+	}
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(line)))
+	for i, blk := range a.held {
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(blk.buf)))
+		if p >= base && p < base+uintptr(cap(blk.buf)) {
+			return i
+		}
+	}
+	return -1
 }
 
 // jsonProblem reports a line of JSON text that could not be decoded: a
@@ -153,7 +220,7 @@ func (s *ndjsonSource) next() (*event.Event, error) {
 			}
 			ev := &s.events[0]
 			s.events = s.events[1:]
-			ev.Raw, ev.Src = s.lines.copy(line[:end]), src
+			ev.Raw, ev.Src = s.r.lines.copy(line[:end]), src
 			return ev, nil
 		}
 		raw := s.copyLine(line[lead:end])

@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vigil-sec/vigil/event"
@@ -102,15 +104,67 @@ func TestDeferred(t *testing.T) {
 	}
 }
 
-// TestArena checks that copies carved from one block do not overlap: an
-// append to one must not write over the next.
-func TestArena(t *testing.T) {
-	var a arena
+// TestLineStore checks that line copies carved from one block do not
+// overlap (an append to one must not write over the next), and that a
+// block is reused only once every line in it is released.
+func TestLineStore(t *testing.T) {
+	var a lineStore
 	x := a.copy([]byte("first"))
 	y := a.copy([]byte("second"))
-	big := a.copy(make([]byte, lineBlock/2))
+	big := a.copy(make([]byte, lineBlockSize/2)) // a block of its own
 	x = append(x, "!!!"...)
-	if string(x) != "first!!!" || string(y) != "second" || len(big) != lineBlock/2 {
+	if string(x) != "first!!!" || string(y) != "second" || len(big) != lineBlockSize/2 {
 		t.Errorf("copies %q %q (big %d bytes)", x, y, len(big))
 	}
+	a.release(big) // not from a block: nothing to do
+
+	// Fill three blocks with numbered lines.
+	a = lineStore{}
+	line := func(i int) []byte { return []byte(fmt.Sprintf("%07d", i) + strings.Repeat("x", 1000)) }
+	var lines [][]byte
+	for i := 0; len(a.held) < 4; i++ {
+		lines = append(lines, a.copy(line(i)))
+	}
+	first, second := a.held[0], a.held[1]
+	// Release every line of the first block but one: it stays held.
+	keep := -1
+	for i, l := range lines {
+		if blockOf(&a, l) == first {
+			if keep < 0 {
+				keep = i
+				continue
+			}
+			a.release(l)
+			lines[i] = nil
+		}
+	}
+	if a.held[0] != first || len(a.free) != 0 {
+		t.Fatalf("a block with a held line was let go: %d free", len(a.free))
+	}
+	a.release(lines[keep])
+	lines[keep] = nil
+	if a.held[0] != second || len(a.free) != 1 || a.free[0] != first {
+		t.Fatalf("a block with every line released was not kept for reuse: %d free", len(a.free))
+	}
+	// Fill the current block: the next one is the reused block, and the
+	// lines still held are intact.
+	for n := len(a.held); len(a.held) == n; {
+		a.copy(line(-1))
+	}
+	if a.cur != first || len(a.free) != 0 {
+		t.Errorf("a free block was not reused")
+	}
+	for i, l := range lines {
+		if l != nil && string(l) != string(line(i)) {
+			t.Fatalf("held line %d overwritten: %.20q", i, l)
+		}
+	}
+}
+
+// blockOf returns the block of a's that holds line, or nil.
+func blockOf(a *lineStore, line []byte) *lineBlock {
+	if i := a.find(line); i >= 0 {
+		return a.held[i]
+	}
+	return nil
 }

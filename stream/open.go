@@ -100,9 +100,10 @@ func (s *Stream) Close() error {
 
 // Next returns the next event in order, decoding it first if its reader
 // left that to the consumer (ingest.Options.Deferred): such an event's
-// document is then valid only until the next call, and a consumer that
-// keeps events must copy them (eql.Run.SetTransient does). An event that
-// fails to decode is reported by its reader and passed over.
+// document and Raw are then valid only until the next call, as the
+// reader reuses their storage, and a consumer that keeps events must copy
+// them (eql.Run.SetTransient does). An event that fails to decode is
+// reported by its reader and passed over.
 func (s *Stream) Next() (*event.Event, error) {
 	for {
 		ev, src, err := s.Merger.next()
