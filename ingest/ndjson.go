@@ -108,6 +108,7 @@ type lineStore struct {
 	cur  *lineBlock
 	held []*lineBlock // blocks with lines not released yet, oldest first
 	free []*lineBlock // empty blocks, at most maxFreeBlocks
+	last int          // index in held of the block find found last
 }
 
 // lineBlock is one block of lines.
@@ -163,15 +164,27 @@ func (a *lineStore) release(line []byte) {
 
 // find returns the index in a.held of the block holding line, or -1.
 // Events leave a merge nearly in the order they were read, so the line
-// is nearly always in the oldest block.
+// is nearly always in the oldest block; failing that, lines released one
+// after the other (a file read newest first, say) share blocks, so the
+// block found last is tried next.
 func (a *lineStore) find(line []byte) int {
-	if cap(line) == 0 {
+	if cap(line) == 0 || len(a.held) == 0 {
 		return -1
 	}
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(line)))
-	for i, blk := range a.held {
-		base := uintptr(unsafe.Pointer(unsafe.SliceData(blk.buf)))
-		if p >= base && p < base+uintptr(cap(blk.buf)) {
+	in := func(i int) bool {
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(a.held[i].buf)))
+		return p >= base && p < base+uintptr(cap(a.held[i].buf))
+	}
+	if in(0) {
+		return 0
+	}
+	if a.last < len(a.held) && in(a.last) {
+		return a.last
+	}
+	for i := range a.held {
+		if in(i) {
+			a.last = i
 			return i
 		}
 	}

@@ -161,6 +161,24 @@ func TestLineStore(t *testing.T) {
 	}
 }
 
+// TestLineStoreReverse releases lines newest first, as a merge does for a
+// file read newest first: every block is reused once its lines are gone.
+func TestLineStoreReverse(t *testing.T) {
+	var a lineStore
+	var lines [][]byte
+	for i := 0; len(a.held) < 5; i++ {
+		lines = append(lines, a.copy([]byte(fmt.Sprintf("%07d", i)+strings.Repeat("y", 2000))))
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		a.release(lines[i])
+	}
+	// Only the current block, which more lines may still be carved from,
+	// stays held; the others are free (up to the limit) or dropped.
+	if len(a.held) != 1 || a.held[0] != a.cur || len(a.free) != maxFreeBlocks {
+		t.Errorf("after releasing every line: %d blocks held, %d free", len(a.held), len(a.free))
+	}
+}
+
 // blockOf returns the block of a's that holds line, or nil.
 func blockOf(a *lineStore, line []byte) *lineBlock {
 	if i := a.find(line); i >= 0 {
