@@ -67,9 +67,10 @@ type Options struct {
 	// whatever Transient says) and no document, and Decode decodes one,
 	// with Select, when it is used; call it on every event, as it leaves
 	// decoded ones as they are. Once decoded, an event's document and Raw
-	// are valid until the next call to Decode, whose storage reuses them. A merger can then hold many events as
-	// compact text and decode each, while it is in cache, as it hands it
-	// on. Other formats are decoded by Next as usual.
+	// are valid until the next call to Decode, whose storage reuses them.
+	// A merger can then hold many events as compact text and decode each,
+	// while it is in cache, as it hands it on. Other formats are decoded
+	// by Next as usual.
 	Deferred bool
 }
 
@@ -150,10 +151,10 @@ func newReader(opts Options) *Reader {
 
 // Decode completes an event that Next returned undecoded (see
 // Options.Deferred) by decoding its Raw into its Doc; the document and
-// Raw are valid until the next call to Decode. An event that has its document is
-// left as it is. A line that is not a JSON object is reported as a
-// skipped record, located as Next would have located it, is no longer
-// counted as an event, and makes Decode return false.
+// Raw are valid until the next call to Decode. An event that has its
+// document is left as it is. A line that is not a JSON object is reported
+// as a skipped record, located as Next would have located it, is no
+// longer counted as an event, and makes Decode return false.
 func (r *Reader) Decode(ev *event.Event) bool {
 	if ev.Doc.Exists() || ev.Raw == nil {
 		return true

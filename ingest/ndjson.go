@@ -124,6 +124,16 @@ func (a *lineStore) copy(b []byte) []byte {
 		return append([]byte(nil), b...)
 	}
 	if a.cur == nil || len(b) > cap(a.cur.buf)-len(a.cur.buf) {
+		if old := a.cur; old != nil && old.live == 0 {
+			// Every line of the full block has been released already
+			// (the window is smaller than a block): no release will
+			// come to free it, so it is freed here. It is the newest
+			// held block.
+			a.held = a.held[:len(a.held)-1]
+			if len(a.free) < maxFreeBlocks {
+				a.free = append(a.free, old)
+			}
+		}
 		if n := len(a.free); n > 0 {
 			a.cur, a.free = a.free[n-1], a.free[:n-1]
 			a.cur.buf = a.cur.buf[:0]
@@ -146,8 +156,8 @@ func (a *lineStore) copy(b []byte) []byte {
 }
 
 // release lets go of a line copy returned (or of a part of one): once
-// every line of its block is let go, the block is reused. A line copy did
-// not carve out of a block is left to the garbage collector.
+// every line of its block is let go, the block is reused. A line that copy
+// did not carve out of a block is left to the garbage collector.
 func (a *lineStore) release(line []byte) {
 	i := a.find(line)
 	if i < 0 {

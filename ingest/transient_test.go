@@ -179,6 +179,25 @@ func TestLineStoreReverse(t *testing.T) {
 	}
 }
 
+// TestLineStoreSmallWindow releases each line before the next one is
+// carved, as a consumer that decodes every event as soon as it is read
+// does: a block whose lines were all released while it was the current
+// one must be reused once full, not kept held for a release that never
+// comes.
+func TestLineStoreSmallWindow(t *testing.T) {
+	var a lineStore
+	var prev []byte
+	blocks := map[*lineBlock]bool{}
+	for i := 0; i < 2000; i++ {
+		a.release(prev)
+		prev = a.copy([]byte(fmt.Sprintf("%07d", i) + strings.Repeat("w", 1000)))
+		blocks[a.cur] = true
+	}
+	if len(a.held) > 2 || len(blocks) > 2 {
+		t.Errorf("%d blocks held, %d used for 2000 lines of 1 KB, each released before the next is read", len(a.held), len(blocks))
+	}
+}
+
 // blockOf returns the block of a's that holds line, or nil.
 func blockOf(a *lineStore, line []byte) *lineBlock {
 	if i := a.find(line); i >= 0 {
