@@ -269,19 +269,22 @@ func (d *Decoder) composite(p int, kind Kind, closer byte) error {
 			}
 			var key string
 			if kind == KindObject {
-				if err := d.keyStart(); err != nil {
-					return err
-				}
-				var err error
-				if key, err = d.str(); err != nil {
-					return err
+				var ok bool
+				if key, ok = d.keyIndexed(); !ok {
+					if err := d.keyStart(); err != nil {
+						return err
+					}
+					var err error
+					if key, err = d.str(); err != nil {
+						return err
+					}
+					if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
+						d.pos = i + 1
+					} else if err := d.afterKey(open); err != nil {
+						return err
+					}
 				}
 				dotted = dotted || strings.IndexByte(key, '.') >= 0
-				if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
-					d.pos = i + 1
-				} else if err := d.afterKey(open); err != nil {
-					return err
-				}
 			}
 			if err := d.valueAt(d.push(key)); err != nil {
 				return err

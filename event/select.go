@@ -2,7 +2,9 @@ package event
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
+	"unsafe"
 )
 
 // FieldSet names the fields a [Decoder] keeps when it decodes selectively:
@@ -168,17 +170,20 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		if d.pos >= len(d.data) {
 			return d.eof(open, KindObject)
 		}
-		if err := d.keyStart(); err != nil {
-			return err
-		}
-		key, err := d.str()
-		if err != nil {
-			return err
-		}
-		if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
-			d.pos = i + 1
-		} else if err := d.afterKey(open); err != nil {
-			return err
+		var err error
+		key, ok := d.keyIndexed()
+		if !ok {
+			if err := d.keyStart(); err != nil {
+				return err
+			}
+			if key, err = d.str(); err != nil {
+				return err
+			}
+			if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
+				d.pos = i + 1
+			} else if err := d.afterKey(open); err != nil {
+				return err
+			}
 		}
 		node, key, keyDotted := sel.want(key)
 		if node == nil {
@@ -218,6 +223,29 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 	d.depth--
 	d.close(p, KindObject, start, dotted)
 	return nil
+}
+
+// keyIndexed reads the usual object key with the string index: a string
+// with no escape or control character that ends in the block it starts
+// in, followed at once by a colon and the value. It leaves d.pos at the
+// value and reports true, or leaves everything as it was and reports
+// false, for the general path to read the key.
+func (d *Decoder) keyIndexed() (string, bool) {
+	start := d.pos + 1
+	if !d.indexed || d.data[d.pos] != '"' || start>>6 >= len(d.ix.blocks) {
+		return "", false
+	}
+	b := &d.ix.blocks[start>>6]
+	q, s := b.quote>>(uint(start)&63), b.special>>(uint(start)&63)
+	if q == 0 || s&(q^(q-1)) != 0 {
+		return "", false
+	}
+	end := start + bits.TrailingZeros64(q)
+	if end+2 >= len(d.data) || d.data[end+1] != ':' || d.data[end+2] <= ' ' {
+		return "", false
+	}
+	d.pos = end + 2
+	return unsafe.String(unsafe.SliceData(d.data[start:]), end-start), true
 }
 
 // childBit returns the bit of child node c among n's first 64 children.
