@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -311,6 +312,27 @@ func TestSelectiveDecode(t *testing.T) {
 	e.Select(NewFieldSet("a..b"))
 	if v, err := e.Decode([]byte(`{"a":{".b":1,"x":2}}`)); err != nil || v.String() != `{"a":{".b":1}}` {
 		t.Errorf("selective decode for a..b = %s, %v", v, err)
+	}
+	// Keys of one length and first byte share a slot of the node's
+	// table; over 254 children overflow it. Each wanted key must still
+	// be found, plain or dotted, and no other kept.
+	many := []string{"ab", "ac", "x", "process.name", "aa.b"}
+	doc := `{"ab":1,"ac":2,"ad":3,"x":4,"y":5,"process":{"name":"n","pid":1},"aa":{"b":6,"c":7},"aa.b":8,"process.name":"m"`
+	for i := range 300 {
+		many = append(many, fmt.Sprintf("k%03d", i))
+		doc += fmt.Sprintf(`,"k%03d":%d,"j%03d":0`, i, i, i)
+	}
+	e.Select(NewFieldSet(many...))
+	mv, merr := e.Decode([]byte(doc + "}"))
+	if merr != nil {
+		t.Fatal(merr)
+	}
+	expect := `{"ab":1,"ac":2,"x":4,"process":{"name":"n"},"aa":{"b":6},"aa.b":8,"process.name":"m"`
+	for i := range 300 {
+		expect += fmt.Sprintf(`,"k%03d":%d`, i, i)
+	}
+	if got := mv.String(); got != expect+"}" {
+		t.Errorf("selective decode with %d paths:\n got %.200s\nwant %.200s", len(many), got, expect+"}")
 	}
 	d.Select(nil)
 	if v, _ := d.Decode([]byte(src)); !v.Get(MustPath("skip")).Exists() {

@@ -26,7 +26,16 @@ type fieldNode struct {
 	// whose first byte is not in it, dotted or not, is not wanted, which
 	// settles most unwanted keys with one test.
 	firsts [4]uint64
+	// slots finds a child by keySlot(key): its index plus one, 0 for
+	// none, or slotShared when children share the slot.
+	slots [64]uint8
 }
+
+// slotShared marks a slot of children that share it, found by a scan.
+const slotShared = 255
+
+// keySlot returns the slot of a non-empty key among a node's children.
+func keySlot(key string) int { return (len(key)*7 + int(key[0])) & 63 }
 
 func (n *fieldNode) mayWant(c byte) bool { return n.firsts[c>>6]&(1<<(c&63)) != 0 }
 
@@ -54,7 +63,7 @@ func (fs *FieldSet) Add(path string) {
 		n = n.child(part, true)
 	}
 	n.all = true
-	n.children = nil
+	n.children, n.slots = nil, [64]uint8{}
 }
 
 // Paths is the number of top-level entries, for tests and diagnostics.
@@ -94,6 +103,11 @@ func (n *fieldNode) child(key string, create bool) *fieldNode {
 	n.children = append(n.children, fieldChild{key: intern(key), node: c})
 	if key != "" {
 		n.firsts[key[0]>>6] |= 1 << (key[0] & 63)
+		if s := keySlot(key); n.slots[s] == 0 && len(n.children) < slotShared {
+			n.slots[s] = uint8(len(n.children))
+		} else {
+			n.slots[s] = slotShared
+		}
 	} else {
 		// A dotted key starting with a dot may reach an empty component.
 		n.firsts = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
@@ -112,8 +126,16 @@ func (n *fieldNode) want(key string) (node *fieldNode, keep string, dotted bool)
 	if !n.mayWant(key[0]) {
 		return nil, "", false
 	}
-	for i := range n.children {
-		if c := &n.children[i]; len(c.key) == len(key) && c.key == key {
+	switch j := n.slots[keySlot(key)]; j {
+	case 0:
+	case slotShared:
+		for i := range n.children {
+			if c := &n.children[i]; len(c.key) == len(key) && c.key == key {
+				return c.node, c.key, false
+			}
+		}
+	default:
+		if c := &n.children[j-1]; c.key == key {
 			return c.node, c.key, false
 		}
 	}
@@ -245,7 +267,7 @@ func (d *Decoder) keyIndexed() (string, bool) {
 		return "", false
 	}
 	d.pos = end + 2
-	return unsafe.String(unsafe.SliceData(d.data[start:]), end-start), true
+	return unsafe.String(&d.data[start], end-start), true
 }
 
 // childBit returns the bit of child node c among n's first 64 children.
