@@ -331,6 +331,10 @@ func (d *Decoder) Select(fs *FieldSet) {
 func (d *Decoder) skipValue() error {
 	switch c := d.data[d.pos]; c {
 	case '"':
+		if e := d.closingQuote(); e >= 0 {
+			d.pos = e + 1
+			return nil
+		}
 		return d.skipString()
 	case '{', '[':
 		return d.skipComposite(c)
@@ -380,7 +384,9 @@ func (d *Decoder) skipComposite(opener byte) error {
 			if err := d.keyStart(); err != nil {
 				return err
 			}
-			if err := d.skipString(); err != nil {
+			if e := d.closingQuote(); e >= 0 {
+				d.pos = e + 1
+			} else if err := d.skipString(); err != nil {
 				return err
 			}
 			if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
@@ -392,7 +398,11 @@ func (d *Decoder) skipComposite(opener byte) error {
 		var err error
 		switch c := d.data[d.pos]; c {
 		case '"':
-			err = d.skipString()
+			if e := d.closingQuote(); e >= 0 {
+				d.pos = e + 1
+			} else {
+				err = d.skipString()
+			}
 		case '{', '[':
 			err = d.skipComposite(c)
 		default:
@@ -418,6 +428,18 @@ func (d *Decoder) skipComposite(opener byte) error {
 
 func isNumberByte(c byte) bool {
 	return c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
+}
+
+// closingQuote returns the index of the closing quote of the string that
+// opens at d.pos when the string index shows it in the block the string
+// starts in, or -1. Callers test it inline before calling skipString.
+func (d *Decoder) closingQuote() int {
+	if i := d.pos + 1; d.indexed && i>>6 < len(d.ix.blocks) {
+		if w := d.ix.blocks[i>>6].quote >> (uint(i) & 63); w != 0 {
+			return i + bits.TrailingZeros64(w)
+		}
+	}
+	return -1
 }
 
 // skipString passes over a string starting at its opening quote.
