@@ -271,16 +271,8 @@ func (d *Decoder) composite(p int, kind Kind, closer byte) error {
 			if kind == KindObject {
 				var ok bool
 				if key, ok = d.keyIndexed(); !ok {
-					if err := d.keyStart(); err != nil {
-						return err
-					}
 					var err error
-					if key, err = d.str(); err != nil {
-						return err
-					}
-					if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
-						d.pos = i + 1
-					} else if err := d.afterKey(open); err != nil {
+					if key, err = d.keySlow(open); err != nil {
 						return err
 					}
 				}
@@ -342,6 +334,25 @@ func (d *Decoder) push(key string) int {
 // that stall on the narrow stores just made, once per member decoded.
 func (v *Value) set(kind Kind, num uint64, str string, kids []Field) {
 	v.kind, v.num, v.str, v.kids = kind, num, str, kids
+}
+
+// keySlow reads an object member's key, and the colon and white space
+// after it, for the keys keyIndexed leaves: it leaves d.pos at the
+// member's value. open is where the object opened.
+func (d *Decoder) keySlow(open int) (string, error) {
+	if err := d.keyStart(); err != nil {
+		return "", err
+	}
+	key, err := d.str()
+	if err != nil {
+		return "", err
+	}
+	if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
+		d.pos = i + 1
+	} else if err := d.afterKey(open); err != nil {
+		return "", err
+	}
+	return key, nil
 }
 
 // keyStart checks that an object member's key starts at d.pos.

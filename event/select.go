@@ -195,15 +195,7 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		var err error
 		key, ok := d.keyIndexed()
 		if !ok {
-			if err := d.keyStart(); err != nil {
-				return err
-			}
-			if key, err = d.str(); err != nil {
-				return err
-			}
-			if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
-				d.pos = i + 1
-			} else if err := d.afterKey(open); err != nil {
+			if key, err = d.keySlow(open); err != nil {
 				return err
 			}
 		}
@@ -251,7 +243,7 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 // with no escape or control character that ends in the block it starts
 // in, followed at once by a colon and the value. It leaves d.pos at the
 // value and reports true, or leaves everything as it was and reports
-// false, for the general path to read the key.
+// false, for keySlow to read the key.
 func (d *Decoder) keyIndexed() (string, bool) {
 	start := d.pos + 1
 	if !d.indexed || d.data[d.pos] != '"' || start>>6 >= len(d.ix.blocks) {
