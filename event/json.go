@@ -441,15 +441,7 @@ func (d *Decoder) str() (string, error) {
 // block they start in, with no backslash or control character before
 // their closing quote, which one block's masks show.
 func (d *Decoder) strIndexed(start int) (string, error) {
-	end := -1
-	if k := start >> 6; k < len(d.ix.blocks) {
-		b := &d.ix.blocks[k]
-		q, s := b.quote>>(uint(start)&63), b.special>>(uint(start)&63)
-		// q^(q-1) covers the bits up to the first quote.
-		if q != 0 && s&(q^(q-1)) == 0 {
-			end = start + bits.TrailingZeros64(q)
-		}
-	}
+	end := d.plainEnd(start)
 	if end < 0 {
 		end = d.ix.nextQuote(start)
 		if s := d.ix.nextSpecial(start); s < end {
@@ -464,6 +456,21 @@ func (d *Decoder) strIndexed(start int) (string, error) {
 		return "", nil
 	}
 	return unsafe.String(&d.data[start], end-start), nil
+}
+
+// plainEnd returns the index of the closing quote of a string whose text
+// starts at start, when the string index shows it in the block the text
+// starts in with no backslash or control character before it, or -1.
+func (d *Decoder) plainEnd(start int) int {
+	if k := start >> 6; d.indexed && k < len(d.ix.blocks) {
+		b := &d.ix.blocks[k]
+		q, s := b.quote>>(uint(start)&63), b.special>>(uint(start)&63)
+		// q^(q-1) covers the bits up to the first quote.
+		if q != 0 && s&(q^(q-1)) == 0 {
+			return start + bits.TrailingZeros64(q)
+		}
+	}
+	return -1
 }
 
 // strSlow finishes a string that str found to hold an escape, a control

@@ -245,17 +245,12 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 // value and reports true, or leaves everything as it was and reports
 // false, for keySlow to read the key.
 func (d *Decoder) keyIndexed() (string, bool) {
+	if d.data[d.pos] != '"' {
+		return "", false
+	}
 	start := d.pos + 1
-	if !d.indexed || d.data[d.pos] != '"' || start>>6 >= len(d.ix.blocks) {
-		return "", false
-	}
-	b := &d.ix.blocks[start>>6]
-	q, s := b.quote>>(uint(start)&63), b.special>>(uint(start)&63)
-	if q == 0 || s&(q^(q-1)) != 0 {
-		return "", false
-	}
-	end := start + bits.TrailingZeros64(q)
-	if end+2 >= len(d.data) || d.data[end+1] != ':' || d.data[end+2] <= ' ' {
+	end := d.plainEnd(start)
+	if end < 0 || end+2 >= len(d.data) || d.data[end+1] != ':' || d.data[end+2] <= ' ' {
 		return "", false
 	}
 	d.pos = end + 2
