@@ -117,23 +117,6 @@ func (ix *strIndex) nextSpecial(i int) int {
 	return ix.n
 }
 
-// anyControl reports whether a control character lies in [from, to).
-func (ix *strIndex) anyControl(from, to int) bool {
-	for k := from >> 6; k <= (to-1)>>6 && k < len(ix.blocks); k++ {
-		m := ix.blocks[k].special &^ ix.blocks[k].backslash
-		if k == from>>6 {
-			m &= ^uint64(0) << (uint(from) & 63)
-		}
-		if k == (to-1)>>6 {
-			m &= ^uint64(0) >> (63 - uint(to-1)&63)
-		}
-		if m != 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // classifyGo is classifyBlocks in plain Go: the reference the vector code
 // is tested against, and the code on machines without it.
 func classifyGo(p []byte, out []blockMasks) {

@@ -164,11 +164,6 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 			rebase(&d.slab[i].Value, d.slab)
 		}
 		rebase(&v, d.slab)
-	} else {
-		for i := range d.slab {
-			clearOffset(&d.slab[i].Value)
-		}
-		clearOffset(&v)
 	}
 	d.lastFields, d.lastStr = len(d.slab), len(d.strbuf)
 	d.data = nil
@@ -191,12 +186,6 @@ func rebase(v *Value, slab []Field) {
 	if v.kind == KindArray || v.kind == KindObject {
 		off, n := int(v.num&^dottedBit), len(v.kids)
 		v.kids = slab[off : off+n : off+n]
-		v.num &= dottedBit
-	}
-}
-
-func clearOffset(v *Value) {
-	if v.kind == KindArray || v.kind == KindObject {
 		v.num &= dottedBit
 	}
 }
@@ -462,8 +451,16 @@ func (d *Decoder) strIndexed(start int) (string, error) {
 // starts at start, when the string index shows it in the block the text
 // starts in with no backslash or control character before it, or -1.
 func (d *Decoder) plainEnd(start int) int {
-	if k := start >> 6; d.indexed && k < len(d.ix.blocks) {
-		b := &d.ix.blocks[k]
+	if !d.indexed {
+		return -1
+	}
+	return plainEndIn(d.ix.blocks, start)
+}
+
+// plainEndIn is plainEnd over the blocks of a string index.
+func plainEndIn(blocks []blockMasks, start int) int {
+	if k := start >> 6; k < len(blocks) {
+		b := &blocks[k]
 		q, s := b.quote>>(uint(start)&63), b.special>>(uint(start)&63)
 		// q^(q-1) covers the bits up to the first quote.
 		if q != 0 && s&(q^(q-1)) == 0 {
@@ -498,7 +495,7 @@ func (d *Decoder) strSlow(start, i int) (string, error) {
 // control character, an invalid escape or no end.
 func (d *Decoder) unescapeIndexed(start, i int) (string, bool) {
 	end := d.ix.nextQuote(i)
-	if end == len(d.data) || d.ix.anyControl(start, end) {
+	if end == len(d.data) {
 		return "", false
 	}
 	// Unescaping never lengthens a string, and a word copy may write up
@@ -512,7 +509,7 @@ func (d *Decoder) unescapeIndexed(start, i int) (string, bool) {
 	base := len(b)
 	buf, w := b[:cap(b)], base
 	for r := start; ; {
-		j := min(d.ix.nextSpecial(r), end) // with no control characters: the next backslash
+		j := min(d.ix.nextSpecial(r), end)
 		if n := j - r; n <= 8 && r+8 <= len(d.data) {
 			binary.LittleEndian.PutUint64(buf[w:], binary.LittleEndian.Uint64(d.data[r:]))
 			w += n
@@ -521,6 +518,11 @@ func (d *Decoder) unescapeIndexed(start, i int) (string, bool) {
 		}
 		if j == end {
 			break
+		}
+		if d.data[j] != '\\' {
+			// A control character: nothing written so far counts, as
+			// d.strbuf keeps its length.
+			return "", false
 		}
 		// A backslash before end escapes a byte before end too: the
 		// index took the quote at end as unescaped.

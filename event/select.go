@@ -66,7 +66,8 @@ func (fs *FieldSet) Add(path string) {
 	n.children, n.slots = nil, [64]uint8{}
 }
 
-// Paths is the number of top-level entries, for tests and diagnostics.
+// String lists the set's paths, separated by spaces, for tests and
+// diagnostics.
 func (fs *FieldSet) String() string {
 	var b strings.Builder
 	var walk func(prefix string, n *fieldNode)
@@ -171,7 +172,9 @@ func (n *fieldNode) lookup(key string) *fieldNode {
 
 // selObject decodes an object into d.scratch[p], keeping only the members
 // sel wants: it skips the others without building them, decodes wanted
-// ones whole, and descends into those sel only wants part of.
+// ones whole, and descends into those sel only wants part of. The usual
+// key (read as keyIndexed reads it) and the usual skipped string are
+// read with the text, position and string index in locals.
 func (d *Decoder) selObject(p int, sel *fieldNode) error {
 	open := d.pos
 	d.depth++
@@ -182,33 +185,62 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 	start := len(d.scratch)
 	dotted := false
 	d.skipSpace()
-	if d.pos < len(d.data) && d.data[d.pos] == '}' {
-		d.pos++
+	data, pos := d.data, d.pos
+	if pos < len(data) && data[pos] == '}' {
+		d.pos = pos + 1
 		d.depth--
 		d.close(p, KindObject, start, false)
 		return nil
 	}
+	var blocks []blockMasks
+	if d.indexed {
+		blocks = d.ix.blocks
+	}
 	for {
-		if d.pos >= len(d.data) {
+		if pos >= len(data) {
 			return d.eof(open, KindObject)
 		}
 		var err error
-		key, ok := d.keyIndexed()
-		if !ok {
+		var key string
+		if e := plainEndIn(blocks, pos+1); e >= 0 && data[pos] == '"' && e+2 < len(data) && data[e+1] == ':' && data[e+2] > ' ' {
+			key = unsafe.String(&data[pos+1], e-pos-1)
+			pos = e + 2
+		} else {
+			d.pos = pos
 			if key, err = d.keySlow(open); err != nil {
 				return err
 			}
+			pos = d.pos
 		}
 		node, key, keyDotted := sel.want(key)
 		if node == nil {
-			err = d.skipValue()
+			switch c := data[pos]; c {
+			case '"':
+				if e := quoteIn(blocks, pos+1); e >= 0 {
+					pos = e + 1
+					break
+				}
+				d.pos = pos
+				err = d.skipString()
+				pos = d.pos
+			case '{', '[':
+				d.pos = pos
+				err = d.skipComposite(c)
+				pos = d.pos
+			default:
+				d.pos = pos
+				err = d.skipValue()
+				pos = d.pos
+			}
 		} else {
 			if node.all {
 				d.sel = nil
 			} else {
 				d.sel = node
 			}
+			d.pos = pos
 			err = d.valueAt(d.push(key))
+			pos = d.pos
 			d.sel = sel
 			dotted = dotted || keyDotted
 			// Peek: stop once every top-level field was found ("a.b" is
@@ -222,10 +254,11 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		if err != nil {
 			return err
 		}
-		if i := d.pos; i+1 < len(d.data) && d.data[i] == ',' && d.data[i+1] > ' ' {
-			d.pos = i + 1
+		if pos+1 < len(data) && data[pos] == ',' && data[pos+1] > ' ' {
+			pos++
 			continue
 		}
+		d.pos = pos
 		end, err := d.afterMember(open, KindObject, '}')
 		if err != nil {
 			return err
@@ -233,6 +266,7 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		if end {
 			break
 		}
+		pos = d.pos
 	}
 	d.depth--
 	d.close(p, KindObject, start, dotted)
@@ -345,7 +379,11 @@ func (d *Decoder) skipValue() error {
 	}
 }
 
-// skipComposite passes over the object or array opened at d.pos.
+// skipComposite passes over the object or array opened at d.pos. The
+// usual member (a plain key that ends in its block, a colon right after
+// it, a plain string value, a comma right after that) is read with the
+// text, position and string index in locals; anything else goes through
+// d.pos and the general helpers.
 func (d *Decoder) skipComposite(opener byte) error {
 	open := d.pos
 	kind, closer := KindArray, byte(']')
@@ -358,50 +396,74 @@ func (d *Decoder) skipComposite(opener byte) error {
 	}
 	d.pos++
 	d.skipSpace()
-	if d.pos < len(d.data) && d.data[d.pos] == closer {
-		d.pos++
+	data := d.data
+	pos := d.pos
+	if pos < len(data) && data[pos] == closer {
+		d.pos = pos + 1
 		d.depth--
 		return nil
 	}
+	var blocks []blockMasks
+	if d.indexed {
+		blocks = d.ix.blocks
+	}
 	for {
-		if d.pos >= len(d.data) {
+		if pos >= len(data) {
 			return d.eof(open, kind)
 		}
 		if kind == KindObject {
-			if err := d.keyStart(); err != nil {
-				return err
+			if data[pos] != '"' {
+				d.pos = pos
+				return d.keyError()
 			}
-			if e := d.closingQuote(); e >= 0 {
-				d.pos = e + 1
-			} else if err := d.skipString(); err != nil {
-				return err
-			}
-			if i := d.pos; i+1 < len(d.data) && d.data[i] == ':' && d.data[i+1] > ' ' {
-				d.pos = i + 1
-			} else if err := d.afterKey(open); err != nil {
-				return err
-			}
-		}
-		var err error
-		switch c := d.data[d.pos]; c {
-		case '"':
-			if e := d.closingQuote(); e >= 0 {
-				d.pos = e + 1
+			if e := quoteIn(blocks, pos+1); e >= 0 {
+				pos = e + 1
 			} else {
-				err = d.skipString()
+				d.pos = pos
+				if err := d.skipString(); err != nil {
+					return err
+				}
+				pos = d.pos
 			}
+			if pos+1 < len(data) && data[pos] == ':' && data[pos+1] > ' ' {
+				pos++
+			} else {
+				d.pos = pos
+				if err := d.afterKey(open); err != nil {
+					return err
+				}
+				pos = d.pos
+			}
+		}
+		switch c := data[pos]; c {
+		case '"':
+			if e := quoteIn(blocks, pos+1); e >= 0 {
+				pos = e + 1
+				break
+			}
+			d.pos = pos
+			if err := d.skipString(); err != nil {
+				return err
+			}
+			pos = d.pos
 		case '{', '[':
-			err = d.skipComposite(c)
+			d.pos = pos
+			if err := d.skipComposite(c); err != nil {
+				return err
+			}
+			pos = d.pos
 		default:
-			err = d.skipValue()
+			d.pos = pos
+			if err := d.skipValue(); err != nil {
+				return err
+			}
+			pos = d.pos
 		}
-		if err != nil {
-			return err
-		}
-		if i := d.pos; i+1 < len(d.data) && d.data[i] == ',' && d.data[i+1] > ' ' {
-			d.pos = i + 1
+		if pos+1 < len(data) && data[pos] == ',' && data[pos+1] > ' ' {
+			pos++
 			continue
 		}
+		d.pos = pos
 		end, err := d.afterMember(open, kind, closer)
 		if err != nil {
 			return err
@@ -410,6 +472,7 @@ func (d *Decoder) skipComposite(opener byte) error {
 			d.depth--
 			return nil
 		}
+		pos = d.pos
 	}
 }
 
@@ -421,8 +484,17 @@ func isNumberByte(c byte) bool {
 // opens at d.pos when the string index shows it in the block the string
 // starts in, or -1. Callers test it inline before calling skipString.
 func (d *Decoder) closingQuote() int {
-	if i := d.pos + 1; d.indexed && i>>6 < len(d.ix.blocks) {
-		if w := d.ix.blocks[i>>6].quote >> (uint(i) & 63); w != 0 {
+	if !d.indexed {
+		return -1
+	}
+	return quoteIn(d.ix.blocks, d.pos+1)
+}
+
+// quoteIn returns the index of the first unescaped quote at or after i
+// when blocks shows it in i's block, or -1.
+func quoteIn(blocks []blockMasks, i int) int {
+	if i>>6 < len(blocks) {
+		if w := blocks[i>>6].quote >> (uint(i) & 63); w != 0 {
 			return i + bits.TrailingZeros64(w)
 		}
 	}

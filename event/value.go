@@ -46,7 +46,7 @@ func (k Kind) String() string {
 // not copy the elements of an array or the fields of an object.
 type Value struct {
 	kind Kind
-	num  uint64  // bool (0/1), int64 bits, float64 bits; for objects dottedBit
+	num  uint64  // bool (0/1), int64 bits, float64 bits; for objects dottedBit (composites a Decoder built hold their members' offset in its slab below it)
 	str  string  // string payload
 	kids []Field // array elements (Key unused) or object fields, in input order
 }
@@ -194,8 +194,11 @@ func (v Value) Lookup(key string) (Value, bool) {
 // Equal reports whether a and b are the same value: same kind and payload,
 // arrays element by element, objects field by field in order.
 func Equal(a, b Value) bool {
-	if a.kind != b.kind || a.num != b.num || a.str != b.str || len(a.kids) != len(b.kids) {
+	if a.kind != b.kind || a.str != b.str || len(a.kids) != len(b.kids) {
 		return false
+	}
+	if a.kind < KindArray && a.num != b.num {
+		return false // a composite's num is bookkeeping, not content
 	}
 	for i := range a.kids {
 		if a.kids[i].Key != b.kids[i].Key || !Equal(a.kids[i].Value, b.kids[i].Value) {
