@@ -34,7 +34,7 @@ type tsGroup struct {
 	hints []uint16
 	ts    int64
 	ok    bool
-	cache minuteCache
+	cache event.TimeCache
 }
 
 // EngineStats counts what an Engine saw.
@@ -208,7 +208,7 @@ func (e *Engine) Push(ev *event.Event) {
 		g := &e.tsGroups[i]
 		g.ok = false
 		if v := ev.Doc.RefHint(&g.path, g.hints); v != nil {
-			g.ts, g.ok = g.cache.eventTime(v)
+			g.ts, g.ok = g.cache.Time(v)
 		}
 	}
 	// The category is read once here, for dispatch and for the runs'

@@ -87,7 +87,7 @@ func retains(plans []*pipePlan) bool {
 // Timestamp returns the event's timestamp in nanoseconds as the query
 // reads it (its timestamp field), and whether it has a valid one.
 func (r *Run) Timestamp(ev *event.Event) (int64, bool) {
-	return eventTime(ev.Doc.Get(r.tsPath))
+	return event.Time(ev.Doc.Get(r.tsPath))
 }
 
 // Done reports whether the run needs no more events (a head limit was

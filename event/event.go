@@ -74,6 +74,15 @@ func Time(v Value) (int64, bool) {
 // "2019-03-19T23:34:25+01:00", "2019-03-19") or a decimal count of
 // milliseconds since the epoch, returning nanoseconds since the epoch.
 func ParseTime(s string) (int64, bool) {
+	if ns, ok := parseUTC(s); ok {
+		return ns, true
+	}
+	return parseTimeGeneral(s)
+}
+
+// parseTimeGeneral is ParseTime without the fast path for the usual
+// shape: the reference that path is tested against.
+func parseTimeGeneral(s string) (int64, bool) {
 	if s == "" {
 		return 0, false
 	}

@@ -58,6 +58,7 @@ type Merger struct {
 	ts     event.Path
 	tb     *event.Path
 	peek   event.Decoder // reads the order fields of undecoded events
+	times  event.TimeCache
 	seq    uint64
 	last   int64
 	began  bool
@@ -135,7 +136,8 @@ func (m *Merger) pull(i int) bool {
 	}
 	it.ts = math.MinInt64
 	if readable {
-		if ts, ok := event.Time(doc.Get(m.ts)); ok {
+		v := doc.Get(m.ts)
+		if ts, ok := m.times.Time(&v); ok {
 			it.ts = ts
 		} else {
 			m.stats.NoTimestamp++

@@ -1,22 +1,10 @@
-package eql
+package event
 
-import (
-	"github.com/vigil-sec/vigil/event"
-)
-
-// eventTime is event.Time with a fast path for the shape nearly every
-// source writes, "2006-01-02T15:04:05.000Z" (any fraction of up to nine
-// digits, or none): it is read once per event, and the general parser
-// spends most of its time in time.Date. Every other value, and a value
-// of this shape outside the years 1970 to 2261, goes to event.Time.
-func eventTime(v event.Value) (int64, bool) {
-	if s, ok := v.Str(); ok {
-		if ns, ok := parseUTC(s); ok {
-			return ns, true
-		}
-	}
-	return event.Time(v)
-}
+// The shape nearly every source writes its timestamps in,
+// "2006-01-02T15:04:05.000Z" (any fraction of up to nine digits, or
+// none), is read here without the general parser, which spends most of
+// its time in time.Date: a timestamp is read once per event, and twice
+// where a time-ordered merge reads it first.
 
 // parseUTC parses "YYYY-MM-DDTHH:MM:SS[.fraction]Z" exactly as the general
 // parser does, including its range checks (hour 24 and second 60 roll
@@ -86,27 +74,27 @@ func parseSeconds(s string) (int64, bool) {
 	return sec*1e9 + nanos, true
 }
 
-// minuteCache is eventTime for a stream of timestamps: consecutive events
+// TimeCache is [Time] for a stream of timestamps: consecutive events
 // nearly always fall in the same minute, so it remembers the last minute
-// parsed and reads only the seconds and fraction of a timestamp in it. It
-// keeps a copy of the minute's text, as the timestamp may lie in a buffer
-// that the reader reuses.
-type minuteCache struct {
+// it parsed and reads only the seconds and fraction of a timestamp in it.
+// It keeps a copy of the minute's text, as the timestamp may lie in a
+// buffer that the reader reuses. The zero TimeCache is ready to use.
+type TimeCache struct {
 	text  [16]byte // "YYYY-MM-DDTHH:MM" of the minute, when ok
 	start int64    // the minute's start in nanoseconds
 	ok    bool
 }
 
-// eventTime returns what eventTime(v) does.
-func (c *minuteCache) eventTime(v *event.Value) (int64, bool) {
-	s, ok := v.Str()
-	if !ok || !utcShape(s) {
-		return eventTime(*v)
+// Time returns what [Time](*v) does.
+func (c *TimeCache) Time(v *Value) (int64, bool) {
+	if v.kind != KindString || !utcShape(v.str) {
+		return Time(*v)
 	}
+	s := v.str
 	if !c.ok || s[:16] != string(c.text[:]) {
 		start, ok := parseMinute(s)
 		if !ok {
-			return event.Time(*v)
+			return Time(*v)
 		}
 		copy(c.text[:], s)
 		c.start, c.ok = start, true
@@ -114,7 +102,7 @@ func (c *minuteCache) eventTime(v *event.Value) (int64, bool) {
 	if sec, ok := parseSeconds(s); ok {
 		return c.start + sec, true
 	}
-	return event.Time(*v)
+	return Time(*v)
 }
 
 // digit returns the value of a decimal digit, or more than 9 for any
