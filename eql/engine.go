@@ -195,6 +195,72 @@ func (q *Query) categories() ([]string, bool) {
 	return cats, false
 }
 
+// FieldSet returns the set of fields that runs of queries read, with
+// extra ones, for selective decoding (see event.Decoder.Select). When
+// the queries share their category field, the set is narrowed by it (see
+// event.FieldSet.Narrow): an event keeps the fields of the queries its
+// categories concern, as an Engine dispatches it, and those of queries of
+// any category, with extra in every case.
+func FieldSet(queries []*Query, extra ...string) *event.FieldSet {
+	fs := event.NewFieldSet(extra...)
+	for _, q := range queries {
+		for _, f := range q.Needs() {
+			fs.Add(f)
+		}
+	}
+	catField := ""
+	for _, q := range queries {
+		name := q.opts.Schema.resolve(q.opts.categoryField())
+		if _, hasNull := q.opts.Schema.nullValue(name); hasNull || catField != "" && name != catField {
+			// A null_value stands in for a missing category, which the
+			// decoder would not see; several category fields would need
+			// several narrowings.
+			return fs
+		}
+		catField = name
+	}
+	if catField == "" {
+		return fs
+	}
+	// Every case keeps extra and the fields that order and dispatch
+	// events, whatever their category.
+	common := append([]string{}, extra...)
+	for _, q := range queries {
+		common = append(common, q.opts.Schema.resolve(q.opts.timestampField()), catField)
+		if q.opts.TiebreakerField != "" {
+			common = append(common, q.opts.Schema.resolve(q.opts.TiebreakerField))
+		}
+	}
+	cases := map[string]*event.FieldSet{}
+	other := event.NewFieldSet(common...)
+	var anyCat []*Query
+	for _, q := range queries {
+		cats, any := q.categories()
+		if any {
+			anyCat = append(anyCat, q)
+			continue
+		}
+		for _, c := range cats {
+			if cases[c] == nil {
+				cases[c] = event.NewFieldSet(common...)
+			}
+			for _, f := range q.Needs() {
+				cases[c].Add(f)
+			}
+		}
+	}
+	for _, q := range anyCat {
+		for _, f := range q.Needs() {
+			other.Add(f)
+			for _, c := range cases {
+				c.Add(f)
+			}
+		}
+	}
+	fs.Narrow(catField, cases, other)
+	return fs
+}
+
 // SetTransient tells the engine that pushed events are only valid during
 // the call to Push; see [Run.SetTransient].
 func (e *Engine) SetTransient(t bool) { e.keep.transient = t }

@@ -51,12 +51,17 @@ type Decoder struct {
 	grown      bool       // slab was reallocated, so kids must be rebased
 	strbuf     []byte     // unescaped strings of the current document
 	sel        *fieldNode // the fields kept at the current level; nil keeps all
-	lastFields int        // members of the last document, to size the next
-	lastStr    int        // bytes of unescaped strings in the last document
-	peekLeft   uint64     // Peek: top-level fields not found yet, by child index
-	ix         strIndex   // where the strings of data end, when indexed
-	indexed    bool       // ix holds data's string index
-	indexing   indexMode  // tests: when to index
+	narrow     *narrowing // the selection's narrowing, if any
+	narrowed   bool       // the document being decoded was narrowed
+	wide       bool       // decode without narrowing (the second try)
+	unionKey   []byte     // the values of a multi-valued narrowing field
+	unions     map[string]*fieldNode
+	lastFields int       // members of the last document, to size the next
+	lastStr    int       // bytes of unescaped strings in the last document
+	peekLeft   uint64    // Peek: top-level fields not found yet, by child index
+	ix         strIndex  // where the strings of data end, when indexed
+	indexed    bool      // ix holds data's string index
+	indexing   indexMode // tests: when to index
 }
 
 // indexMode says when a Decoder builds a string index; tests use the
@@ -116,7 +121,9 @@ func trailing(data []byte, n int) error {
 // returns it with the number of bytes consumed. It lets a reader walk the
 // elements of a JSON array one by one.
 func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
-	d.data, d.pos, d.depth = data, 0, 0
+	d.wide = false
+again:
+	d.data, d.pos, d.depth, d.narrowed = data, 0, 0, false
 	d.scratch, d.grown = d.scratch[:0], false
 	switch {
 	case d.Reuse:
@@ -155,6 +162,12 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	d.sel = sel
 	if err != nil {
 		d.slab = nil
+		if err == errWiden && !d.wide {
+			// A narrowed document had a second member holding the
+			// narrowing field (see FieldSet.Narrow): decode it whole.
+			d.wide = true
+			goto again
+		}
 		return Missing, d.pos, err
 	}
 	if d.grown {

@@ -16,11 +16,13 @@ import (
 // where full decoding reports it, except inside its strings, which are
 // only followed to their end.
 type FieldSet struct {
-	root fieldNode
+	root   fieldNode
+	narrow *narrowing // see Narrow
 }
 
 type fieldNode struct {
 	all      bool // keep the whole value
+	narrows  bool // on the path of the set's narrowing field (see Narrow)
 	children []fieldChild
 	// firsts has bit c set when a child's key starts with byte c: a key
 	// whose first byte is not in it, dotted or not, is not wanted, which
@@ -68,28 +70,7 @@ func (fs *FieldSet) Add(path string) {
 
 // String lists the set's paths, separated by spaces, for tests and
 // diagnostics.
-func (fs *FieldSet) String() string {
-	var b strings.Builder
-	var walk func(prefix string, n *fieldNode)
-	walk = func(prefix string, n *fieldNode) {
-		if n.all {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(prefix)
-			return
-		}
-		for _, c := range n.children {
-			p := c.key
-			if prefix != "" {
-				p = prefix + "." + c.key
-			}
-			walk(p, c.node)
-		}
-	}
-	walk("", &fs.root)
-	return b.String()
-}
+func (fs *FieldSet) String() string { return strings.Join(fs.root.paths(), " ") }
 
 func (n *fieldNode) child(key string, create bool) *fieldNode {
 	for i := range n.children {
@@ -243,6 +224,16 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 			pos = d.pos
 			d.sel = sel
 			dotted = dotted || keyDotted
+			if node.narrows && d.depth == 1 && err == nil && d.narrow != nil && d.peekLeft == 0 && !d.wide {
+				// The member may hold the narrowing field: narrow the
+				// rest of the document to the set of its value.
+				if d.narrowed {
+					return errWiden
+				}
+				if n := d.narrowTo(ObjectOf(d.scratch[start:], dotted).Get(d.narrow.path)); n != nil {
+					sel, d.narrowed = n, true
+				}
+			}
 			// Peek: stop once every top-level field was found ("a.b" is
 			// kept with "a" but is not "a" itself).
 			if d.peekLeft != 0 && d.depth == 1 && !keyDotted && err == nil {
@@ -378,10 +369,13 @@ func (d *Decoder) peekFirst(data []byte) (Value, bool) {
 // Select makes the Decoder keep only the fields of fs (nil: keep all).
 func (d *Decoder) Select(fs *FieldSet) {
 	if fs == nil {
-		d.sel = nil
+		d.sel, d.narrow, d.unions = nil, nil, nil
 		return
 	}
 	d.sel = &fs.root
+	if d.narrow != fs.narrow {
+		d.narrow, d.unions = fs.narrow, nil // the unions are of the old cases
+	}
 }
 
 // skipValue passes over one JSON value without building it, checking its

@@ -169,17 +169,14 @@ func cpuTime() time.Duration {
 func benchEndToEnd(n int, d time.Duration) ([]measurement, error) {
 	data := benchgen.NDJSON(n)
 	var queries []*eql.Query
-	fields := event.NewFieldSet()
 	for _, src := range benchgen.Rules {
 		q, err := eql.Compile(src, eql.Options{})
 		if err != nil {
 			return nil, err
 		}
 		queries = append(queries, q)
-		for _, f := range q.Needs() {
-			fields.Add(f)
-		}
 	}
+	fields := eql.FieldSet(queries)
 	mb := float64(len(data)) / 1e6
 	perEvent := float64(len(data)) / float64(n)
 

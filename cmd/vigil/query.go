@@ -96,7 +96,7 @@ func runQuery(src string, inputs []string, opts eql.Options, window int, stdin i
 	}
 	// Decode only what the query reads (the output uses each line's
 	// original text).
-	fields := event.NewFieldSet(q.Needs()...)
+	fields := eql.FieldSet([]*eql.Query{q})
 	st, err := stream.Open(inputs, ingest.Options{Stdin: stdin, Select: fields, Deferred: true}, stream.Order{
 		TimestampField: opts.TimestampField, TiebreakerField: opts.TiebreakerField, Window: window})
 	if err != nil {
