@@ -29,6 +29,9 @@ const (
 	maxIndexed = 1 << 20
 )
 
+// spaces64 pads the last block of a text.
+const spaces64 = "                                                                "
+
 // strIndex holds the block masks of one text.
 type strIndex struct {
 	blocks []blockMasks
@@ -48,11 +51,8 @@ func (ix *strIndex) build(data []byte) {
 	}
 	if rest := len(data) & 63; rest != 0 {
 		// Spaces pad the last block: they are none of the three classes.
-		tail := [64]byte{}
-		copy(tail[:], data[full<<6:])
-		for i := rest; i < 64; i++ {
-			tail[i] = ' '
-		}
+		var tail [64]byte
+		copy(tail[copy(tail[:], data[full<<6:]):], spaces64)
 		classifyBlocks(&tail[0], 1, &ix.blocks[full])
 	}
 	var carry uint64

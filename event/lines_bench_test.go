@@ -10,30 +10,36 @@ import (
 )
 
 // BenchmarkLines decodes the synthetic end-to-end telemetry line by line,
-// in full and with the 10-rule field set, with the string index and
-// without it.
+// in full, with the 10-rule field set and with that set narrowed by
+// category (eql.FieldSet), with the string index and without it.
 func BenchmarkLines(b *testing.B) {
 	data := benchgen.NDJSON(20000)
 	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
 	fields := event.NewFieldSet()
+	var queries []*eql.Query
 	for _, src := range benchgen.Rules {
 		q, err := eql.Compile(src, eql.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
+		queries = append(queries, q)
 		for _, f := range q.Needs() {
 			fields.Add(f)
 		}
 	}
+	narrowed := eql.FieldSet(queries)
 	for _, index := range []bool{false, true} {
 		name := "scan"
 		if index {
 			name = "indexed"
 		}
-		for _, sel := range []*event.FieldSet{nil, fields} {
+		for _, sel := range []*event.FieldSet{nil, fields, narrowed} {
 			sub := name + "/full"
-			if sel != nil {
+			switch sel {
+			case fields:
 				sub = name + "/selective"
+			case narrowed:
+				sub = name + "/narrowed"
 			}
 			b.Run(sub, func(b *testing.B) {
 				d := event.Decoder{Reuse: true}

@@ -78,6 +78,12 @@ func (d *Decoder) narrowTo(v Value) *fieldNode {
 		if len(v.kids) == 0 {
 			return nil
 		}
+		if e := &v.kids[0].Value; len(v.kids) == 1 {
+			if e.kind != KindString {
+				return nil
+			}
+			return nw.caseRoot(e.str)
+		}
 		key := d.unionKey[:0]
 		for i := range v.kids {
 			e := &v.kids[i].Value
@@ -87,9 +93,6 @@ func (d *Decoder) narrowTo(v Value) *fieldNode {
 			key = append(append(key, e.str...), 0)
 		}
 		d.unionKey = key
-		if len(v.kids) == 1 {
-			return nw.caseRoot(v.kids[0].Value.str)
-		}
 		if n, ok := d.unions[string(key)]; ok {
 			return n
 		}

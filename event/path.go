@@ -196,25 +196,29 @@ func (v *Value) Ref(p *Path) *Value {
 // after the first event each component is found with a single comparison.
 // A wrong hint only costs the usual scan.
 func (v *Value) RefHint(p *Path, hint []uint16) *Value {
+	parts := p.parts
+	hint = hint[:len(parts)]
 	cur := v
-	i := 0
-	for i < len(p.parts) {
+	for i, part := range parts {
 		if cur.kind != KindObject || cur.num&dottedBit != 0 {
-			break
+			if cur.kind != KindObject && cur.kind != KindArray {
+				return nil
+			}
+			// Dotted keys or an array on the way: the general lookup.
+			r := v.Get(*p)
+			if r.kind == KindMissing {
+				return nil
+			}
+			return &r
 		}
-		part := p.parts[i]
 		kids := cur.kids
-		h := int(hint[i])
-		if h < len(kids) && sameKey(kids[h].Key, part) {
+		if h := int(hint[i]); h < len(kids) && sameKey(kids[h].Key, part) {
 			cur = &kids[h].Value
-			i++
 			continue
 		}
 		k := 0
-		for ; k < len(kids); k++ {
-			if sameKey(kids[k].Key, part) {
-				break
-			}
+		for k < len(kids) && !sameKey(kids[k].Key, part) {
+			k++
 		}
 		if k == len(kids) {
 			return nil
@@ -223,19 +227,8 @@ func (v *Value) RefHint(p *Path, hint []uint16) *Value {
 			hint[i] = uint16(k)
 		}
 		cur = &kids[k].Value
-		i++
 	}
-	if i == len(p.parts) {
-		return cur
-	}
-	if cur.kind != KindObject && cur.kind != KindArray {
-		return nil
-	}
-	r := v.Get(*p)
-	if r.kind == KindMissing {
-		return nil
-	}
-	return &r
+	return cur
 }
 
 // sameKey compares a document key with a path component. Both are most
