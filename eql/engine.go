@@ -249,6 +249,9 @@ func FieldSet(queries []*Query, extra ...string) *event.FieldSet {
 			}
 		}
 	}
+	if len(cases) == 0 {
+		return fs // every query takes events of any category
+	}
 	for _, q := range anyCat {
 		for _, f := range q.Needs() {
 			other.Add(f)

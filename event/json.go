@@ -287,6 +287,10 @@ func (d *Decoder) composite(p int, kind Kind, closer byte) error {
 				d.pos = i + 1
 				continue
 			}
+			if i := d.pos; i < len(d.data) && d.data[i] == closer {
+				d.pos = i + 1
+				break
+			}
 			end, err := d.afterMember(open, kind, closer)
 			if err != nil {
 				return err
@@ -308,8 +312,15 @@ func (d *Decoder) close(p int, kind Kind, start int, dotted bool) {
 	n := len(d.scratch) - start
 	if off+n > cap(d.slab) {
 		d.grown = true
+		d.slab = append(d.slab, d.scratch[start:]...)
+	} else {
+		// Most composites have a few members: a loop copies them for less
+		// than a call to copy.
+		d.slab = d.slab[:off+n]
+		for i, f := range d.scratch[start:] {
+			d.slab[off+i] = f
+		}
 	}
-	d.slab = append(d.slab, d.scratch[start:]...)
 	d.scratch = d.scratch[:start]
 	num := uint64(off)
 	if dotted {

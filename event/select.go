@@ -249,6 +249,10 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 			pos++
 			continue
 		}
+		if pos < len(data) && data[pos] == '}' {
+			d.pos = pos + 1
+			break
+		}
 		d.pos = pos
 		end, err := d.afterMember(open, KindObject, '}')
 		if err != nil {
@@ -495,6 +499,11 @@ func (d *Decoder) skipComposite(opener byte) error {
 		if pos+1 < len(data) && data[pos] == ',' && data[pos+1] > ' ' {
 			pos++
 			continue
+		}
+		if pos < len(data) && data[pos] == closer {
+			d.pos = pos + 1
+			d.depth--
+			return nil
 		}
 		d.pos = pos
 		end, err := d.afterMember(open, kind, closer)
