@@ -158,28 +158,23 @@ func (v Value) Get(p Path) Value {
 // array, as with Get.
 func (v *Value) Ref(p *Path) *Value {
 	cur := v
-	i := 0
-	for i < len(p.parts) {
+	for _, part := range p.parts {
 		if cur.kind != KindObject || cur.num&dottedBit != 0 {
-			break
+			return v.refGeneral(p, cur)
 		}
-		part := p.parts[i]
-		kids := cur.kids
-		k := 0
-		for ; k < len(kids); k++ {
-			if sameKey(kids[k].Key, part) {
-				break
-			}
-		}
-		if k == len(kids) {
+		k := findKey(cur.kids, part)
+		if k < 0 {
 			return nil
 		}
-		cur = &kids[k].Value
-		i++
+		cur = &cur.kids[k].Value
 	}
-	if i == len(p.parts) {
-		return cur
-	}
+	return cur
+}
+
+// refGeneral finishes Ref and RefHint when the walk from v meets cur,
+// not a plain object: under dotted keys or an array, the path takes the
+// general lookup; under a scalar, it is absent.
+func (v *Value) refGeneral(p *Path, cur *Value) *Value {
 	if cur.kind != KindObject && cur.kind != KindArray {
 		return nil
 	}
@@ -188,6 +183,16 @@ func (v *Value) Ref(p *Path) *Value {
 		return nil
 	}
 	return &r
+}
+
+// findKey returns the index of the field with key part, or -1.
+func findKey(kids []Field, part string) int {
+	for k := range kids {
+		if sameKey(kids[k].Key, part) {
+			return k
+		}
+	}
+	return -1
 }
 
 // RefHint is Ref with a per-caller memory of where each path component was
@@ -201,26 +206,15 @@ func (v *Value) RefHint(p *Path, hint []uint16) *Value {
 	cur := v
 	for i, part := range parts {
 		if cur.kind != KindObject || cur.num&dottedBit != 0 {
-			if cur.kind != KindObject && cur.kind != KindArray {
-				return nil
-			}
-			// Dotted keys or an array on the way: the general lookup.
-			r := v.Get(*p)
-			if r.kind == KindMissing {
-				return nil
-			}
-			return &r
+			return v.refGeneral(p, cur)
 		}
 		kids := cur.kids
 		if h := int(hint[i]); h < len(kids) && sameKey(kids[h].Key, part) {
 			cur = &kids[h].Value
 			continue
 		}
-		k := 0
-		for k < len(kids) && !sameKey(kids[k].Key, part) {
-			k++
-		}
-		if k == len(kids) {
+		k := findKey(kids, part)
+		if k < 0 {
 			return nil
 		}
 		if k <= 0xffff {
