@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -40,13 +41,44 @@ func (e *Event) Clone() *Event {
 	return c
 }
 
-// AppendJSON appends the event's document as JSON: the original text when
-// the event was decoded from JSON, so that output shows exactly what came in.
+// AppendJSON appends the event's document as JSON on one line: the
+// original text when the event was decoded from JSON, so that output shows
+// exactly what came in, but without the line breaks and indentation of a
+// document spread over lines, so that NDJSON output keeps one document per
+// line.
 func (e *Event) AppendJSON(dst []byte) []byte {
 	if e.Raw != nil {
-		return append(dst, e.Raw...)
+		if bytes.IndexByte(e.Raw, '\n') < 0 && bytes.IndexByte(e.Raw, '\r') < 0 {
+			return append(dst, e.Raw...)
+		}
+		return appendCompact(dst, e.Raw)
 	}
 	return AppendJSON(dst, e.Doc)
+}
+
+// appendCompact appends the JSON text src without the white space between
+// its tokens.
+func appendCompact(dst, src []byte) []byte {
+	inString, escaped := false, false
+	for _, c := range src {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case isSpace(c):
+			continue
+		case c == '"':
+			inString = true
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // Time returns the instant held by v as nanoseconds since the Unix epoch,

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -218,6 +219,7 @@ func FuzzDecode(f *testing.F) {
 	for _, s := range []string{`{"a":[1,2,{"b":"c\\d"}]}`, `"\ud83d\ude00"`, `-1.5e10`, `[[[]]]`, `{"a.b":{"c":null}}`} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte("{\n  \"a\" : [ 1,\r\n 2 ],\t\"b\": \"x y\\\" z\"\n}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var d Decoder
 		in := append([]byte(nil), data...)
@@ -228,6 +230,20 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err != nil {
 			return
+		}
+		// An event shows its text on one line, as encoding/json compacts
+		// it when it spans lines.
+		line := (&Event{Doc: v, Raw: data}).AppendJSON(nil)
+		want := data
+		if bytes.ContainsAny(data, "\r\n") {
+			var c bytes.Buffer
+			if err := json.Compact(&c, data); err != nil {
+				t.Fatal(err)
+			}
+			want = c.Bytes()
+		}
+		if !bytes.Equal(line, want) {
+			t.Fatalf("Event.AppendJSON of %q = %q, want %q", data, line, want)
 		}
 		out := AppendJSON(nil, v)
 		if !json.Valid(out) {

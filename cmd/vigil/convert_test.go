@@ -15,6 +15,7 @@ func TestConvert(t *testing.T) {
 		t.Fatal(err)
 	}
 	ndjson := `{"@timestamp":"2024-01-01T00:00:00Z","event":{"code":"x"}}` + "\n{oops\n"
+	pretty := "{\n  \"@timestamp\": \"2024-01-01T00:00:00Z\",\r\n  \"event\": {\"code\": \"a b\\t\\\" }\", \"category\": [ \"process\" ]}\n}\n{\n\t\"@timestamp\": \"2024-01-01T00:00:01Z\"\n}\n"
 	tests := []struct {
 		name     string
 		args     []string
@@ -29,6 +30,14 @@ func TestConvert(t *testing.T) {
 		{"stdin with a bad line", []string{"convert", "-"}, ndjson, 0,
 			[]string{`{"@timestamp":"2024-01-01T00:00:00Z","event":{"code":"x"}}`},
 			[]string{"-:2:2: malformed JSON", "1 records and 0 inputs skipped"}},
+		// Pretty-printed documents come out one per line, white space
+		// inside strings kept.
+		{"pretty-printed", []string{"convert", "-"}, pretty, 0,
+			[]string{`{"@timestamp":"2024-01-01T00:00:00Z","event":{"code":"a b\t\" }","category":["process"]}}`, `{"@timestamp":"2024-01-01T00:00:01Z"}`},
+			[]string{"2 events from 1 inputs"}},
+		{"query over pretty-printed", []string{"query", "sequence [process where true] [any where true]", "-"}, pretty, 0,
+			[]string{`{"join_keys":[],"events":[{"@timestamp":"2024-01-01T00:00:00Z","event":{"code":"a b\t\" }","category":["process"]}},{"@timestamp":"2024-01-01T00:00:01Z"}]}`},
+			[]string{"1 results"}},
 		{"strict", []string{"convert", "--strict", "-"}, ndjson, 1, nil, []string{"-:2:2"}},
 		{"bad format", []string{"convert", "-o", "xml", "-"}, "", 2, nil, []string{"unknown output format"}},
 		{"missing input", []string{"convert", filepath.Join(dir, "nope")}, "", 2, nil, []string{"no such file"}},
@@ -41,6 +50,9 @@ func TestConvert(t *testing.T) {
 				t.Fatalf("exit %d, want %d; stderr %s", code, tt.code, stderr.String())
 			}
 			lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+			if tt.out != nil && len(lines) != len(tt.out) {
+				t.Errorf("%d output lines, want %d: %q", len(lines), len(tt.out), stdout.String())
+			}
 			if tt.out == nil && stdout.Len() > 0 && tt.code != 1 {
 				t.Errorf("unexpected output %q", stdout.String())
 			}
