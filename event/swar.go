@@ -37,6 +37,12 @@ func nextQuote(data []byte, i int) int {
 	return i
 }
 
+// StringStop returns the index of the first byte of data at or after i
+// that is a quote, a backslash or a control character, or len(data): the
+// end of the plain run of a JSON string's text that starts at i. Readers
+// that split JSON text into documents pass over strings with it.
+func StringStop(data []byte, i int) int { return stringStop(data, i) }
+
 // stringStop returns the index of the first byte at or after i that is a
 // quote, a backslash or a control character (below 0x20), or len(data).
 func stringStop(data []byte, i int) int {

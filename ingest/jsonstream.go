@@ -24,6 +24,10 @@ type jsonStreamSource struct {
 	n       int64 // documents seen
 	buf     []byte
 	done    bool
+	// After the first document, an input of ECS documents is decoded
+	// selectively when the reader has a selection, as NDJSON is.
+	checked   bool
+	selective bool
 }
 
 func newJSONStreamSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *jsonStreamSource {
@@ -100,10 +104,25 @@ func (s *jsonStreamSource) next() (*event.Event, error) {
 			s.r.skip(p)
 			continue
 		}
-		ev, err := toEvent(doc, raw, event.Source{Name: s.name, Index: s.n})
+		src := event.Source{Name: s.name, Index: s.n}
+		if s.selective {
+			if err := checkObject(doc); err != nil {
+				s.r.skip(Problem{Source: s.name, Line: startLine, Offset: -1, Record: s.n, Msg: err.Error()})
+				continue
+			}
+			return &event.Event{Doc: doc, Raw: raw, Src: src}, nil
+		}
+		ev, err := toEvent(doc, raw, src)
 		if err != nil {
 			s.r.skip(Problem{Source: s.name, Line: startLine, Offset: -1, Record: s.n, Msg: err.Error()})
 			continue
+		}
+		if !s.checked {
+			s.checked = true
+			if ev.Raw != nil && s.r.opts.Select != nil {
+				s.selective = true
+				s.dec.Select(s.r.opts.Select)
+			}
 		}
 		return ev, nil
 	}
@@ -111,18 +130,16 @@ func (s *jsonStreamSource) next() (*event.Event, error) {
 }
 
 // value reads one JSON value that starts with first, tracking nesting and
-// strings, and returns a fresh copy of its text.
+// strings, and returns a fresh copy of its text. It scans the reader's
+// buffered bytes a chunk at a time.
 func (s *jsonStreamSource) value(first byte) ([]byte, error) {
 	buf := append(s.buf[:0], first)
-	depth := 0
+	depth, inString := 0, false
 	switch first {
 	case '{', '[':
 		depth = 1
 	case '"':
-		if err := s.str(&buf); err != nil {
-			return nil, err
-		}
-		return append([]byte(nil), buf...), nil
+		inString = true
 	default:
 		// A scalar: read to the next delimiter.
 		for {
@@ -141,56 +158,56 @@ func (s *jsonStreamSource) value(first byte) ([]byte, error) {
 		}
 		return append([]byte(nil), buf...), nil
 	}
-	for depth > 0 {
-		b, err := s.readByte()
-		if err != nil {
+	escaped, done := false, false
+	for !done {
+		chunk, err := s.br.Peek(max(s.br.Buffered(), 1))
+		if len(chunk) == 0 {
 			if errors.Is(err, io.EOF) {
+				if inString {
+					return nil, errors.New("unexpected end of input inside a JSON string")
+				}
 				return nil, errors.New("unexpected end of input inside a JSON document")
 			}
 			return nil, err
 		}
-		buf = append(buf, b)
-		switch b {
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-		case '"':
-			if err := s.str(&buf); err != nil {
-				return nil, err
+		i := 0
+		for ; i < len(chunk) && !done; i++ {
+			if inString && !escaped {
+				// Pass over the plain bytes of the string at once.
+				if i = event.StringStop(chunk, i); i == len(chunk) {
+					break
+				}
+			}
+			c := chunk[i]
+			if c == '\n' {
+				s.line++
+			}
+			switch {
+			case inString:
+				switch {
+				case escaped:
+					escaped = false
+				case c == '\\':
+					escaped = true
+				case c == '"':
+					inString = false
+					done = depth == 0
+				}
+			case c == '"':
+				inString = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				done = depth == 0
 			}
 		}
+		buf = append(buf, chunk[:i]...)
+		s.br.Discard(i)
 		if len(buf) > s.r.opts.MaxRecordSize {
 			return nil, fmt.Errorf("document longer than %d bytes", s.r.opts.MaxRecordSize)
 		}
 	}
 	s.buf = buf[:0]
 	return append([]byte(nil), buf...), nil
-}
-
-// str appends the rest of a string whose opening quote is already in buf.
-func (s *jsonStreamSource) str(buf *[]byte) error {
-	for {
-		b, err := s.readByte()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return errors.New("unexpected end of input inside a JSON string")
-			}
-			return err
-		}
-		*buf = append(*buf, b)
-		if len(*buf) > s.r.opts.MaxRecordSize {
-			return fmt.Errorf("document longer than %d bytes", s.r.opts.MaxRecordSize)
-		}
-		switch b {
-		case '\\':
-			e, err := s.readByte()
-			if err != nil {
-				return errors.New("unexpected end of input inside a JSON string")
-			}
-			*buf = append(*buf, e)
-		case '"':
-			return nil
-		}
-	}
 }
