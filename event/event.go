@@ -59,24 +59,17 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 // appendCompact appends the JSON text src without the white space between
 // its tokens.
 func appendCompact(dst, src []byte) []byte {
-	inString, escaped := false, false
-	for _, c := range src {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case isSpace(c):
-			continue
+	for i := 0; i < len(src); {
+		switch c := src[i]; {
 		case c == '"':
-			inString = true
+			end, _, _ := PassString(src, i+1, false)
+			dst = append(dst, src[i:end]...)
+			i = end
+			continue
+		case !isSpace(c):
+			dst = append(dst, c)
 		}
-		dst = append(dst, c)
+		i++
 	}
 	return dst
 }

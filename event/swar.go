@@ -37,11 +37,33 @@ func nextQuote(data []byte, i int) int {
 	return i
 }
 
-// StringStop returns the index of the first byte of data at or after i
-// that is a quote, a backslash or a control character, or len(data): the
-// end of the plain run of a JSON string's text that starts at i. Readers
-// that split JSON text into documents pass over strings with it.
-func StringStop(data []byte, i int) int { return stringStop(data, i) }
+// PassString follows a JSON string from data[i], a byte of its text after
+// the opening quote, to just past its closing quote, and returns that
+// index with closed true. escaped says whether the byte before data[i]
+// was a backslash that escapes data[i]. When data ends first it returns
+// len(data), closed false and whether the last byte escapes the next, so
+// that a reader can go on with the next chunk of the text. It checks
+// nothing: a control character is passed over as part of the string.
+func PassString(data []byte, i int, escaped bool) (end int, closed, escapedAtEnd bool) {
+	for i < len(data) {
+		if escaped {
+			escaped = false
+			i++
+			continue
+		}
+		if i = stringStop(data, i); i == len(data) {
+			break
+		}
+		switch data[i] {
+		case '"':
+			return i + 1, true, false
+		case '\\':
+			escaped = true
+		}
+		i++
+	}
+	return len(data), false, escaped
+}
 
 // stringStop returns the index of the first byte at or after i that is a
 // quote, a backslash or a control character (below 0x20), or len(data).

@@ -38,3 +38,42 @@ func TestStringStop(t *testing.T) {
 		}
 	}
 }
+
+// TestPassString follows strings whole and split in two chunks at every
+// byte: a reader resuming with the escape state must find the same end.
+func TestPassString(t *testing.T) {
+	for _, tt := range []struct {
+		text string // after the opening quote
+		end  int    // just past the closing quote, or -1 for none
+	}{
+		{`abc"rest`, 4},
+		{`a\"b"`, 5},
+		{`a\\"b"`, 4},
+		{`\\\\\"x"`, 8},
+		{"a\nb\"", 4},
+		{`no end\"`, -1},
+		{`"`, 1},
+		{`long run of plain text past eight bytes\\\" and more" x`, 53},
+	} {
+		data := []byte(tt.text)
+		end, closed, _ := PassString(data, 0, false)
+		if !closed {
+			end = -1
+		}
+		if end != tt.end {
+			t.Errorf("PassString(%q) = %d, want %d", tt.text, end, tt.end)
+		}
+		for cut := 0; cut <= len(data); cut++ {
+			e, closed, esc := PassString(data[:cut], 0, false)
+			if !closed {
+				e, closed, _ = PassString(data, cut, esc)
+			}
+			if !closed {
+				e = -1
+			}
+			if e != tt.end {
+				t.Errorf("PassString(%q) cut at %d = %d, want %d", tt.text, cut, e, tt.end)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -171,37 +172,27 @@ func (s *jsonStreamSource) value(first byte) ([]byte, error) {
 			return nil, err
 		}
 		i := 0
-		for ; i < len(chunk) && !done; i++ {
-			if inString && !escaped {
-				// Pass over the plain bytes of the string at once.
-				if i = event.StringStop(chunk, i); i == len(chunk) {
-					break
-				}
-			}
-			c := chunk[i]
-			if c == '\n' {
-				s.line++
-			}
-			switch {
-			case inString:
-				switch {
-				case escaped:
-					escaped = false
-				case c == '\\':
-					escaped = true
-				case c == '"':
+		for i < len(chunk) && !done {
+			if inString {
+				var closed bool
+				if i, closed, escaped = event.PassString(chunk, i, escaped); closed {
 					inString = false
 					done = depth == 0
 				}
-			case c == '"':
+				continue
+			}
+			switch chunk[i] {
+			case '"':
 				inString = true
-			case c == '{' || c == '[':
+			case '{', '[':
 				depth++
-			case c == '}' || c == ']':
+			case '}', ']':
 				depth--
 				done = depth == 0
 			}
+			i++
 		}
+		s.line += bytes.Count(chunk[:i], []byte{'\n'})
 		buf = append(buf, chunk[:i]...)
 		s.br.Discard(i)
 		if len(buf) > s.r.opts.MaxRecordSize {
