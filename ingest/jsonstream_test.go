@@ -36,59 +36,41 @@ func TestJSONStreamSplit(t *testing.T) {
 		})
 	}
 	const bad = "{\n  \"@timestamp\": \"2024-01-01T00:00:00Z\",\n  \"oops\": tru\n}"
-	layouts := map[string]func() (text []byte, raws []string, badLine int){
-		"pretty array": func() ([]byte, []string, int) {
-			var out bytes.Buffer
-			var raws []string
-			badLine := 0
+	// layout writes the documents, in an array or not, indented or not,
+	// with the malformed one before document badAt (none when negative),
+	// and returns the text, each document's text and the malformed one's
+	// first line.
+	layout := func(array bool, indent string, badAt int) (text []byte, raws []string, badLine int) {
+		var out bytes.Buffer
+		sep := "\n"
+		if array {
 			out.WriteString("[\n")
-			for i, d := range docs {
-				if i == 700 {
-					badLine = bytes.Count(out.Bytes(), []byte("\n")) + 1
-					out.WriteString(bad + ",\n")
-				}
-				raw, _ := json.MarshalIndent(d, "", "  ")
-				raws = append(raws, string(raw))
-				out.Write(raw)
-				if i < len(docs)-1 {
-					out.WriteString(",")
-				}
-				out.WriteString("\n")
+			sep = ",\n"
+		}
+		for i, d := range docs {
+			if i == badAt {
+				badLine = bytes.Count(out.Bytes(), []byte("\n")) + 1
+				out.WriteString(bad + sep)
 			}
-			out.WriteString("]\n")
-			return out.Bytes(), raws, badLine
-		},
-		"documents one after the other": func() ([]byte, []string, int) {
-			var out bytes.Buffer
-			var raws []string
-			badLine := 0
-			for i, d := range docs {
-				if i == 300 {
-					badLine = bytes.Count(out.Bytes(), []byte("\n")) + 1
-					out.WriteString(bad + "\n")
-				}
-				raw, _ := json.MarshalIndent(d, "", "\t")
-				raws = append(raws, string(raw))
-				out.Write(raw)
-				out.WriteString("\n")
+			raw, _ := json.Marshal(d)
+			if indent != "" {
+				raw, _ = json.MarshalIndent(d, "", indent)
 			}
-			return out.Bytes(), raws, badLine
-		},
-		"compact array": func() ([]byte, []string, int) {
-			var out bytes.Buffer
-			var raws []string
-			out.WriteString("[")
-			for i, d := range docs {
-				raw, _ := json.Marshal(d)
-				raws = append(raws, string(raw))
-				if i > 0 {
-					out.WriteString(", ")
-				}
-				out.Write(raw)
+			raws = append(raws, string(raw))
+			out.Write(raw)
+			if i < len(docs)-1 {
+				out.WriteString(sep)
 			}
+		}
+		if array {
 			out.WriteString("]")
-			return out.Bytes(), raws, 0
-		},
+		}
+		return out.Bytes(), raws, badLine
+	}
+	layouts := map[string]func() ([]byte, []string, int){
+		"pretty array":                  func() ([]byte, []string, int) { return layout(true, "  ", 700) },
+		"documents one after the other": func() ([]byte, []string, int) { return layout(false, "\t", 300) },
+		"compact array":                 func() ([]byte, []string, int) { return layout(true, "", -1) },
 	}
 	for name, layout := range layouts {
 		t.Run(name, func(t *testing.T) {
