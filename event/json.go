@@ -46,22 +46,22 @@ type Decoder struct {
 	data       []byte
 	pos        int
 	depth      int
-	scratch    []Field    // members of the composites being parsed
-	slab       []Field    // members of closed composites: the document's storage
-	grown      bool       // slab was reallocated, so kids must be rebased
-	strbuf     []byte     // unescaped strings of the current document
-	sel        *fieldNode // the fields kept at the current level; nil keeps all
-	narrow     *narrowing // the selection's narrowing, if any
-	narrowed   bool       // the document being decoded was narrowed
-	wide       bool       // decode without narrowing (the second try)
-	unionKey   []byte     // the values of a multi-valued narrowing field
-	unions     map[string]*fieldNode
-	lastFields int       // members of the last document, to size the next
-	lastStr    int       // bytes of unescaped strings in the last document
-	peekLeft   uint64    // Peek: top-level fields not found yet, by child index
-	ix         strIndex  // where the strings of data end, when indexed
-	indexed    bool      // ix holds data's string index
-	indexing   indexMode // tests: when to index
+	scratch    []Field               // members of the composites being parsed
+	slab       []Field               // members of closed composites: the document's storage
+	grown      bool                  // slab was reallocated, so kids must be rebased
+	strbuf     []byte                // unescaped strings of the current document
+	sel        *fieldNode            // the fields kept at the current level; nil keeps all
+	narrow     *narrowing            // the selection's narrowing, if any
+	narrowed   bool                  // the document being decoded was narrowed
+	wide       bool                  // decode without narrowing (the second try)
+	unionKey   []byte                // the values of a multi-valued narrowing field
+	unions     map[string]*fieldNode // joined sets by unionKey, at most maxUnions
+	lastFields int                   // members of the last document, to size the next
+	lastStr    int                   // bytes of unescaped strings in the last document
+	peekLeft   uint64                // Peek: top-level fields not found yet, by child index
+	ix         strIndex              // where the strings of data end, when indexed
+	indexed    bool                  // ix holds data's string index
+	indexing   indexMode             // tests: when to index
 }
 
 // indexMode says when a Decoder builds a string index; tests use the

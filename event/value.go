@@ -46,7 +46,10 @@ func (k Kind) String() string {
 // not copy the elements of an array or the fields of an object.
 type Value struct {
 	kind Kind
-	num  uint64  // bool (0/1), int64 bits, float64 bits; for objects dottedBit (composites a Decoder built hold their members' offset in its slab below it)
+	// num holds a bool (0/1), int64 bits or float64 bits. An object keeps
+	// dottedBit in it, and a composite a Decoder built also keeps its
+	// members' offset in the Decoder's slab in the bits below.
+	num  uint64
 	str  string  // string payload
 	kids []Field // array elements (Key unused) or object fields, in input order
 }
