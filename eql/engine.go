@@ -17,7 +17,8 @@ type Engine struct {
 	catNames []string       // the categories queries ask for, by number
 	catIndex map[string]int // category -> number, when too many to scan catNames
 	byCat    [][]int        // per category number: the queries that want it
-	catMask  uint64         // bits of the categories of the event being pushed
+	catIDs   []int          // numbers of the categories of the event being pushed
+	catMask  uint64         // their bits
 	anyCat   []int          // queries with an "any where" term
 	catPath  event.Path
 	catHints []uint16
@@ -284,48 +285,34 @@ func (e *Engine) Push(ev *event.Event) {
 	// filters, which get the bits of all the event's categories before
 	// any run sees the event.
 	cat := ev.Doc.RefHint(&e.catPath, e.catHints)
-	one, many := -1, false // the number of the event's only category; several
-	e.catMask = 0
+	ids := e.catIDs[:0] // the numbers of the event's categories
 	if len(e.catNames) > 0 && cat != nil {
 		if cat.Kind() == event.KindArray {
-			if n := cat.Len(); n == 1 {
-				if s, ok := cat.Elem(0).Str(); ok {
-					one = e.catID(s)
-				}
-			} else {
-				many = true
-				for i := 0; i < n; i++ {
-					if s, ok := cat.Elem(i).Str(); ok {
-						if id := e.catID(s); id >= 0 {
-							e.catMask |= catBit(id)
-						}
+			for i, n := 0, cat.Len(); i < n; i++ {
+				if s, ok := cat.Elem(i).Str(); ok {
+					if id := e.catID(s); id >= 0 {
+						ids = append(ids, id)
 					}
 				}
 			}
 		} else if s, ok := cat.Str(); ok {
-			one = e.catID(s)
+			if id := e.catID(s); id >= 0 {
+				ids = append(ids, id)
+			}
 		}
 	}
-	if one >= 0 {
-		e.catMask = catBit(one)
+	e.catIDs = ids
+	e.catMask = 0
+	for _, id := range ids {
+		e.catMask |= catBit(id)
 	}
 	missingTS := false
 	for _, qi := range e.anyCat {
 		missingTS = !e.deliver(qi, ev, cat) || missingTS
 	}
-	if one >= 0 {
-		for _, qi := range e.byCat[one] {
+	for _, id := range ids {
+		for _, qi := range e.byCat[id] {
 			missingTS = !e.deliver(qi, ev, cat) || missingTS
-		}
-	} else if many {
-		for i, n := 0, cat.Len(); i < n; i++ {
-			if s, ok := cat.Elem(i).Str(); ok {
-				if id := e.catID(s); id >= 0 {
-					for _, qi := range e.byCat[id] {
-						missingTS = !e.deliver(qi, ev, cat) || missingTS
-					}
-				}
-			}
 		}
 	}
 	if missingTS {

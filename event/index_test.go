@@ -1,6 +1,7 @@
 package event
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -97,16 +98,7 @@ func FuzzIndexed(f *testing.F) {
 		for _, fs := range []*FieldSet{nil, NewFieldSet(paths...)} {
 			var plain, indexed Decoder
 			plain.indexing, indexed.indexing = indexNever, indexAlways
-			plain.Select(fs)
-			indexed.Select(fs)
-			pv, perr := plain.Decode(data)
-			iv, ierr := indexed.Decode(data)
-			if (perr == nil) != (ierr == nil) || perr != nil && perr.Error() != ierr.Error() {
-				t.Fatalf("field set %v: without index %v, with index %v", fs, perr, ierr)
-			}
-			if perr == nil && !Equal(pv, iv) {
-				t.Fatalf("field set %v: without index %s, with index %s", fs, pv, iv)
-			}
+			sameDecoding(t, fmt.Sprintf("field set %v", fs), &plain, &indexed, fs, data)
 		}
 		perr, ierr := scan(data, indexNever), scan(data, indexAlways)
 		if (perr == nil) != (ierr == nil) || perr != nil && perr.Error() != ierr.Error() {
@@ -150,16 +142,24 @@ func TestIndexedStrings(t *testing.T) {
 			if fs == nil && rng.IntN(2) == 0 {
 				plain, indexed = &reusing[0], &reusing[1]
 			}
-			plain.Select(fs)
-			indexed.Select(fs)
-			pv, perr := plain.Decode(doc)
-			iv, ierr := indexed.Decode(doc)
-			if (perr == nil) != (ierr == nil) || perr != nil && perr.Error() != ierr.Error() {
-				t.Fatalf("%q: without index %v, with index %v", doc, perr, ierr)
-			}
-			if perr == nil && !Equal(pv, iv) {
-				t.Fatalf("%q: without index %s, with index %s", doc, pv, iv)
-			}
+			sameDecoding(t, fmt.Sprintf("%q", doc), plain, indexed, fs, doc)
 		}
+	}
+}
+
+// sameDecoding decodes data with the selection fs by a decoder that does
+// not index it and one that does, and fails unless both give the same
+// value or the same error; what names the case in the message.
+func sameDecoding(t *testing.T, what string, plain, indexed *Decoder, fs *FieldSet, data []byte) {
+	t.Helper()
+	plain.Select(fs)
+	indexed.Select(fs)
+	pv, perr := plain.Decode(data)
+	iv, ierr := indexed.Decode(data)
+	if (perr == nil) != (ierr == nil) || perr != nil && perr.Error() != ierr.Error() {
+		t.Fatalf("%s: without index %v, with index %v", what, perr, ierr)
+	}
+	if perr == nil && !Equal(pv, iv) {
+		t.Fatalf("%s: without index %s, with index %s", what, pv, iv)
 	}
 }

@@ -353,8 +353,8 @@ func (v *Value) set(kind Kind, num uint64, str string, kids []Field) {
 // after it, for the keys keyIndexed leaves: it leaves d.pos at the
 // member's value. open is where the object opened.
 func (d *Decoder) keySlow(open int) (string, error) {
-	if err := d.keyStart(); err != nil {
-		return "", err
+	if d.data[d.pos] != '"' {
+		return "", d.keyError()
 	}
 	key, err := d.str()
 	if err != nil {
@@ -368,14 +368,8 @@ func (d *Decoder) keySlow(open int) (string, error) {
 	return key, nil
 }
 
-// keyStart checks that an object member's key starts at d.pos.
-func (d *Decoder) keyStart() error {
-	if d.data[d.pos] != '"' {
-		return d.keyError()
-	}
-	return nil
-}
-
+// keyError reports the byte at d.pos, where an object member's key should
+// start.
 func (d *Decoder) keyError() error {
 	return &SyntaxError{d.pos, fmt.Sprintf("invalid character %s looking for beginning of object key string", quoteChar(d.data[d.pos]))}
 }
@@ -454,7 +448,7 @@ func (d *Decoder) str() (string, error) {
 // block they start in, with no backslash or control character before
 // their closing quote, which one block's masks show.
 func (d *Decoder) strIndexed(start int) (string, error) {
-	end := d.plainEnd(start)
+	end := plainEndIn(d.ix.blocks, start)
 	if end < 0 {
 		end = d.ix.nextQuote(start)
 		if s := d.ix.nextSpecial(start); s < end {
@@ -471,17 +465,18 @@ func (d *Decoder) strIndexed(start int) (string, error) {
 	return unsafe.String(&d.data[start], end-start), nil
 }
 
-// plainEnd returns the index of the closing quote of a string whose text
-// starts at start, when the string index shows it in the block the text
-// starts in with no backslash or control character before it, or -1.
-func (d *Decoder) plainEnd(start int) int {
+// blocks returns the blocks of the text's string index, none when it has
+// no index.
+func (d *Decoder) blocks() []blockMasks {
 	if !d.indexed {
-		return -1
+		return nil
 	}
-	return plainEndIn(d.ix.blocks, start)
+	return d.ix.blocks
 }
 
-// plainEndIn is plainEnd over the blocks of a string index.
+// plainEndIn returns the index of the closing quote of a string whose
+// text starts at start, when blocks show it in the block the text starts
+// in with no backslash or control character before it, or -1.
 func plainEndIn(blocks []blockMasks, start int) int {
 	if k := start >> 6; k < len(blocks) {
 		b := &blocks[k]
@@ -550,21 +545,8 @@ func (d *Decoder) unescapeIndexed(start, i int) (string, bool) {
 		}
 		// A backslash before end escapes a byte before end too: the
 		// index took the quote at end as unescaped.
-		var c byte
-		switch e := d.data[j+1]; e {
-		case '"', '\\', '/':
-			c = e
-		case 'b':
-			c = '\b'
-		case 'f':
-			c = '\f'
-		case 'n':
-			c = '\n'
-		case 'r':
-			c = '\r'
-		case 't':
-			c = '\t'
-		default:
+		c, ok := unescapeByte(d.data[j+1])
+		if !ok {
 			return "", false
 		}
 		buf[w] = c
@@ -577,6 +559,26 @@ func (d *Decoder) unescapeIndexed(start, i int) (string, bool) {
 		return "", true
 	}
 	return unsafe.String(&buf[base], w-base), true
+}
+
+// unescapeByte returns the byte that the two-byte escape \e stands for,
+// or false for \u and invalid escapes.
+func unescapeByte(e byte) (byte, bool) {
+	switch e {
+	case '"', '\\', '/':
+		return e, true
+	case 'b':
+		return '\b', true
+	case 'f':
+		return '\f', true
+	case 'n':
+		return '\n', true
+	case 'r':
+		return '\r', true
+	case 't':
+		return '\t', true
+	}
+	return 0, false
 }
 
 // strEscaped decodes a string with escapes into the document's string
@@ -610,20 +612,9 @@ func (d *Decoder) strEscaped(start, i int) (string, error) {
 		}
 		e := d.data[i+1]
 		i += 2
-		switch e {
-		case '"', '\\', '/':
-			b = append(b, e)
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case 'u':
+		if c, ok := unescapeByte(e); ok {
+			b = append(b, c)
+		} else if e == 'u' {
 			r, ok := hex4(d.data, i)
 			if !ok {
 				return "", &SyntaxError{i - 2, `invalid \u escape in string literal`}
@@ -642,7 +633,7 @@ func (d *Decoder) strEscaped(start, i int) (string, error) {
 				}
 			}
 			b = utf8.AppendRune(b, r)
-		default:
+		} else {
 			return "", &SyntaxError{i - 1, fmt.Sprintf("invalid escape character %s in string literal", quoteChar(e))}
 		}
 		run := stringStop(d.data, i)

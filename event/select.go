@@ -173,10 +173,7 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		d.close(p, KindObject, start, false)
 		return nil
 	}
-	var blocks []blockMasks
-	if d.indexed {
-		blocks = d.ix.blocks
-	}
+	blocks := d.blocks()
 	for {
 		if pos >= len(data) {
 			return d.eof(open, KindObject)
@@ -278,7 +275,7 @@ func (d *Decoder) keyIndexed() (string, bool) {
 		return "", false
 	}
 	start := d.pos + 1
-	end := d.plainEnd(start)
+	end := plainEndIn(d.blocks(), start)
 	if end < 0 || end+2 >= len(d.data) || d.data[end+1] != ':' || d.data[end+2] <= ' ' {
 		return "", false
 	}
@@ -354,12 +351,7 @@ func (d *Decoder) peekFirst(data []byte) (Value, bool) {
 	if end == len(data) || data[end] != '"' {
 		return Missing, false
 	}
-	f := Field{Key: key}
-	if end > start {
-		f.Value = String(unsafe.String(&data[start], end-start))
-	} else {
-		f.Value = String("")
-	}
+	f := Field{Key: key, Value: String(unsafe.String(&data[start], end-start))}
 	var kids []Field
 	if d.Reuse {
 		d.slab = append(d.slab[:0], f)
@@ -440,10 +432,7 @@ func (d *Decoder) skipComposite(opener byte) error {
 		d.depth--
 		return nil
 	}
-	var blocks []blockMasks
-	if d.indexed {
-		blocks = d.ix.blocks
-	}
+	blocks := d.blocks()
 	for {
 		if pos >= len(data) {
 			return d.eof(open, kind)
@@ -525,12 +514,7 @@ func isNumberByte(c byte) bool {
 // closingQuote returns the index of the closing quote of the string that
 // opens at d.pos when the string index shows it in the block the string
 // starts in, or -1. Callers test it inline before calling skipString.
-func (d *Decoder) closingQuote() int {
-	if !d.indexed {
-		return -1
-	}
-	return quoteIn(d.ix.blocks, d.pos+1)
-}
+func (d *Decoder) closingQuote() int { return quoteIn(d.blocks(), d.pos+1) }
 
 // quoteIn returns the index of the first unescaped quote at or after i
 // when blocks shows it in i's block, or -1.
