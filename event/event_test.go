@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -176,6 +177,24 @@ func TestDecoderReuse(t *testing.T) {
 	}
 	if got := b.String(); got != `{"q":{"r":"s"},"t":[3,{"u":4}]}` {
 		t.Errorf("second document: %s", got)
+	}
+	// A document that fails deep down, after its levels grew, leaves
+	// nothing behind for the next, with or without Reuse.
+	wide := `{"a":[` + strings.Repeat(`{"b":[1,2,{"c":3}]},`, 50) + `{"b":[1,2,{"c":3}]}],"d":{"e":[{"f":"g"}]}}`
+	for _, reuse := range []bool{false, true} {
+		d := Decoder{Reuse: reuse}
+		for _, doc := range []string{`{"x":[{"y":[1,{"z":tru}]}]}`, wide, `{"x":[{"y":[1,{"z":2}` + strings.Repeat(`,{"w":[3]}`, 40) + `]}]`, wide} {
+			v, err := d.Decode([]byte(doc))
+			if strings.Contains(doc, "tru}") || !strings.HasSuffix(doc, "}") {
+				if err == nil {
+					t.Errorf("reuse=%v: no error for %.30s", reuse, doc)
+				}
+				continue
+			}
+			if err != nil || v.String() != doc {
+				t.Errorf("reuse=%v: %.30s decoded as %.30s, %v", reuse, doc, v.String(), err)
+			}
+		}
 	}
 }
 

@@ -1,7 +1,6 @@
 package event
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -43,25 +42,25 @@ type Decoder struct {
 	// until the next Decode.
 	Reuse bool
 
-	data       []byte
-	pos        int
-	depth      int
-	scratch    []Field               // members of the composites being parsed
-	slab       []Field               // members of closed composites: the document's storage
-	grown      bool                  // slab was reallocated, so kids must be rebased
-	strbuf     []byte                // unescaped strings of the current document
-	sel        *fieldNode            // the fields kept at the current level; nil keeps all
-	narrow     *narrowing            // the selection's narrowing, if any
-	narrowed   bool                  // the document being decoded was narrowed
-	wide       bool                  // decode without narrowing (the second try)
-	unionKey   []byte                // the values of a multi-valued narrowing field
-	unions     map[string]*fieldNode // joined sets by unionKey, at most maxUnions
-	lastFields int                   // members of the last document, to size the next
-	lastStr    int                   // bytes of unescaped strings in the last document
-	peekLeft   uint64                // Peek: top-level fields not found yet, by child index
-	ix         strIndex              // where the strings of data end, when indexed
-	indexed    bool                  // ix holds data's string index
-	indexing   indexMode             // tests: when to index
+	data     []byte
+	pos      int
+	depth    int
+	scratch  []Field               // the level of the composite being parsed: its members come last
+	levels   [][]Field             // members of the composites at each depth: the document's storage
+	members  int                   // members in the document so far
+	one      []Field               // Peek's one-member document, with Reuse
+	strbuf   []byte                // unescaped strings of the current document
+	sel      *fieldNode            // the fields kept at the current level; nil keeps all
+	narrow   *narrowing            // the selection's narrowing, if any
+	narrowed bool                  // the document being decoded was narrowed
+	wide     bool                  // decode without narrowing (the second try)
+	unionKey []byte                // the values of a multi-valued narrowing field
+	unions   map[string]*fieldNode // joined sets by unionKey, at most maxUnions
+	lastStr  int                   // bytes of unescaped strings in the last document
+	peekLeft uint64                // Peek: top-level fields not found yet, by child index
+	ix       strIndex              // where the strings of data end, when indexed
+	indexed  bool                  // ix holds data's string index
+	indexing indexMode             // tests: when to index
 }
 
 // indexMode says when a Decoder builds a string index; tests use the
@@ -124,44 +123,55 @@ func (d *Decoder) DecodePrefix(data []byte) (v Value, n int, err error) {
 	d.wide = false
 again:
 	d.data, d.pos, d.depth, d.narrowed = data, 0, 0, false
-	d.scratch, d.grown = d.scratch[:0], false
-	switch {
-	case d.Reuse:
-		// Earlier documents' members are overwritten, not cleared: what
-		// they still point to is bounded by the slab's capacity.
-		d.slab, d.strbuf = d.slab[:0], d.strbuf[:0]
-	case d.sel == nil:
-		// One allocation holds every member of the document. Colons and
-		// commas bound the number of members from above (a few extra come
-		// from those inside strings); bytes.Count is vectorised, so this
-		// is cheap.
-		d.slab = make([]Field, 0, bytes.Count(data, colon)+bytes.Count(data, comma)+1)
-		d.strbuf = nil
-	default:
-		// Selective: documents of one source select about as many fields
-		// as the last one did.
-		d.slab = make([]Field, 0, max(d.lastFields, 8))
+	d.members = 0
+	if d.Reuse {
+		d.strbuf = d.strbuf[:0]
+	} else {
 		d.strbuf = nil
 	}
 	d.skipSpace()
 	if d.pos >= len(d.data) {
 		return Missing, d.pos, &SyntaxError{d.pos, "unexpected end of JSON input"}
 	}
-	// The document decodes into a slot of its own at the bottom of the
-	// scratch stack, as every member does into its slot above it.
+	// The document decodes into a slot of its own at level 0, as every
+	// member does into its slot at its composite's level.
+	if len(d.levels) == 0 {
+		d.levels = make([][]Field, 1, 8)
+	}
+	d.scratch = d.levels[0][:0]
 	sel := d.sel
 	err = d.valueAt(d.push(""))
-	v = d.scratch[0].Value
-	if !d.Reuse || err != nil {
-		// Members are left in scratch as composites close; drop them
-		// so the decoder keeps no reference into a document it handed
-		// out (or failed on).
-		clear(d.scratch[:cap(d.scratch)])
-	}
-	d.scratch = d.scratch[:0]
 	d.sel = sel
+	if err == nil {
+		// Every composite closed, so scratch is level 0 again.
+		v = d.scratch[0].Value
+		d.levels[0] = d.scratch
+	}
+	if err != nil || !d.Reuse {
+		if err == nil {
+			// The document must not share the decoder's levels, which
+			// the next document overwrites: move its members to one
+			// slice of its own.
+			relocate(&v, make([]Field, d.members))
+		}
+		// Drop the members the levels hold, so that the decoder keeps
+		// no reference into a document it handed out (or failed on).
+		// After an error, a level may have grown into storage only
+		// scratch knows of.
+		clear(d.scratch[:cap(d.scratch)])
+		for i, l := range d.levels {
+			clear(l[:cap(l)])
+			d.levels[i] = l[:0]
+		}
+	} else {
+		// Earlier documents' members are overwritten, not cleared: what
+		// they still point to is bounded by the levels' capacity.
+		for i := range d.levels {
+			d.levels[i] = d.levels[i][:0]
+		}
+	}
+	d.scratch = nil
 	if err != nil {
-		d.slab = nil
 		if err == errWiden && !d.wide {
 			// A narrowed document had a second member holding the
 			// narrowing field (see FieldSet.Narrow): decode it whole.
@@ -170,38 +180,30 @@ again:
 		}
 		return Missing, d.pos, err
 	}
-	if d.grown {
-		// Members moved when the slab grew: point each composite at its
-		// members in the final slab; offsets were kept in num.
-		for i := range d.slab {
-			rebase(&d.slab[i].Value, d.slab)
-		}
-		rebase(&v, d.slab)
-	}
-	d.lastFields, d.lastStr = len(d.slab), len(d.strbuf)
+	d.lastStr = len(d.strbuf)
 	d.data = nil
-	if !d.Reuse {
-		d.slab = nil
-	}
 	return v, d.pos, nil
 }
 
-var (
-	colon = []byte{':'}
-	comma = []byte{','}
-)
+// relocate moves the members of v's composites, depth first, to the
+// front of buf, and returns the rest of buf.
+func relocate(v *Value, buf []Field) []Field {
+	if v.kind != KindArray && v.kind != KindObject {
+		return buf
+	}
+	n := len(v.kids)
+	kids := buf[:n:n]
+	copy(kids, v.kids)
+	v.kids, buf = kids, buf[n:]
+	for i := range kids {
+		buf = relocate(&kids[i].Value, buf)
+	}
+	return buf
+}
 
 // dottedBit marks, in an object's num, that one of its keys contains a dot,
 // so lookups must consider keys spanning several path components.
 const dottedBit = 1 << 63
-
-func rebase(v *Value, slab []Field) {
-	if v.kind == KindArray || v.kind == KindObject {
-		off, n := int(v.num&^dottedBit), len(v.kids)
-		v.kids = slab[off : off+n : off+n]
-		v.num &= dottedBit
-	}
-}
 
 // valueAt decodes the value at d.pos into d.scratch[p]. Members of
 // composites are decoded into their slot in place, rather than returned
@@ -259,7 +261,7 @@ func (d *Decoder) composite(p int, kind Kind, closer byte) error {
 		return &SyntaxError{d.pos, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
 	}
 	d.pos++
-	start := len(d.scratch)
+	start := d.enter()
 	dotted := false
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == closer {
@@ -300,33 +302,40 @@ func (d *Decoder) composite(p int, kind Kind, closer byte) error {
 			}
 		}
 	}
-	d.depth--
 	d.close(p, kind, start, dotted)
 	return nil
 }
 
-// close moves the members of a composite, scratch[start:], to the slab
-// and stores the composite in scratch[p].
+// enter starts the members of a composite just opened at d.depth: they
+// go to the end of that depth's level, and enter returns where they
+// start. The level of the composite's parent is kept as it now is, with
+// the slot the composite will fill.
+func (d *Decoder) enter() int {
+	d.levels[d.depth-1] = d.scratch
+	if d.depth == len(d.levels) {
+		d.levels = append(d.levels, nil)
+	}
+	d.scratch = d.levels[d.depth]
+	return len(d.scratch)
+}
+
+// close ends the composite whose members are scratch[start:], leaves its
+// depth, and stores the composite in its slot p of the parent's level.
+// The members stay where they were decoded: a level only grows within a
+// document, and when it moves, the composites closed before keep their
+// members in the old storage.
 func (d *Decoder) close(p int, kind Kind, start int, dotted bool) {
-	off := len(d.slab)
-	n := len(d.scratch) - start
-	if off+n > cap(d.slab) {
-		d.grown = true
-		d.slab = append(d.slab, d.scratch[start:]...)
-	} else {
-		// Most composites have a few members: a loop copies them for less
-		// than a call to copy.
-		d.slab = d.slab[:off+n]
-		for i, f := range d.scratch[start:] {
-			d.slab[off+i] = f
-		}
-	}
-	d.scratch = d.scratch[:start]
-	num := uint64(off)
+	n := len(d.scratch)
+	kids := d.scratch[start:n:n]
+	d.members += n - start
+	d.levels[d.depth] = d.scratch
+	d.depth--
+	d.scratch = d.levels[d.depth]
+	var num uint64
 	if dotted {
-		num |= dottedBit
+		num = dottedBit
 	}
-	d.scratch[p].Value.set(kind, num, "", d.slab[off:off+n:off+n])
+	d.scratch[p].Value.set(kind, num, "", kids)
 }
 
 // push adds a slot for a member with the given key to scratch and returns

@@ -163,13 +163,12 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		return &SyntaxError{d.pos, fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
 	}
 	d.pos++
-	start := len(d.scratch)
+	start := d.enter()
 	dotted := false
 	d.skipSpace()
 	data, pos := d.data, d.pos
 	if pos < len(data) && data[pos] == '}' {
 		d.pos = pos + 1
-		d.depth--
 		d.close(p, KindObject, start, false)
 		return nil
 	}
@@ -260,7 +259,6 @@ func (d *Decoder) selObject(p int, sel *fieldNode) error {
 		}
 		pos = d.pos
 	}
-	d.depth--
 	d.close(p, KindObject, start, dotted)
 	return nil
 }
@@ -354,8 +352,8 @@ func (d *Decoder) peekFirst(data []byte) (Value, bool) {
 	f := Field{Key: key, Value: String(unsafe.String(&data[start], end-start))}
 	var kids []Field
 	if d.Reuse {
-		d.slab = append(d.slab[:0], f)
-		kids = d.slab[:1:1]
+		d.one = append(d.one[:0], f)
+		kids = d.one[:1:1]
 	} else {
 		kids = []Field{f}
 	}

@@ -47,8 +47,7 @@ func (k Kind) String() string {
 type Value struct {
 	kind Kind
 	// num holds a bool (0/1), int64 bits or float64 bits. An object keeps
-	// dottedBit in it, and a composite a Decoder built also keeps its
-	// members' offset in the Decoder's slab in the bits below.
+	// dottedBit in it when one of its keys holds a dot.
 	num  uint64
 	str  string  // string payload
 	kids []Field // array elements (Key unused) or object fields, in input order
@@ -201,7 +200,7 @@ func Equal(a, b Value) bool {
 		return false
 	}
 	if a.kind < KindArray && a.num != b.num {
-		return false // a composite's num is bookkeeping, not content
+		return false // a composite's num is a lookup hint its keys show
 	}
 	for i := range a.kids {
 		if a.kids[i].Key != b.kids[i].Key || !Equal(a.kids[i].Value, b.kids[i].Value) {
