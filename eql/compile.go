@@ -195,6 +195,8 @@ type filterPlan struct {
 	// idx numbers the filter within its query, for the category bits
 	// of a run (see evalCtx.catBits).
 	idx int
+	// gates are conditions an event must meet to match (see gate).
+	gates []gate
 }
 
 func (c *compiler) compileFilter(q *EventQuery) *filterPlan {
@@ -211,6 +213,7 @@ func (c *compiler) compileFilter(q *EventQuery) *filterPlan {
 		f.always = true
 	}
 	f.cond = c.pred(where)
+	f.gates = c.gates(where)
 	return f
 }
 

@@ -1,6 +1,9 @@
 package eql
 
 import (
+	"math/bits"
+	"slices"
+
 	"github.com/vigil-sec/vigil/event"
 )
 
@@ -12,6 +15,16 @@ import (
 // The categories the queries ask for are numbered; the runs' filters test
 // the bits of an event's categories, which the engine finds once per
 // event, instead of comparing the category field each.
+//
+// A rule library is mostly event queries that each require a field to
+// equal one of a few strings (process.name : ("a.exe", "b.exe")). The
+// engine indexes such queries by that field (see gate): it looks the
+// event's value up once per field, and hands the event only to the
+// queries that may match it, instead of running every filter of the
+// event's category. Sequences whose every term has such a condition are
+// indexed too. The results, their order and the engine's counters are
+// those of running every query; a query's own counters (RunStats) count
+// only the events it was handed.
 type Engine struct {
 	runs     []*Run
 	catNames []string       // the categories queries ask for, by number
@@ -28,6 +41,14 @@ type Engine struct {
 	queryTS  []int // index into tsGroups per query
 	stats    EngineStats
 	keep     *keeper // shared by all runs: an event is copied at most once
+	// Event queries with a gate (see gate) are not in anyCat and byCat:
+	// indexes hand them the events their gates may let through.
+	indexes   []*valueIndex
+	gatedCats []uint64 // per query: the category bits of a gated query, all for any
+	gatedTS   []uint64 // per category number + 1: the timestamp groups of its gated queries
+	hits      []int    // the gated queries the event being pushed may match
+	marks     []uint64 // generation stamp per query, to collect hits once
+	noTS      uint64   // the timestamp groups the event being pushed lacks
 }
 
 type tsGroup struct {
@@ -47,6 +68,11 @@ type EngineStats struct {
 // NewEngine prepares runs of queries; emit receives each result with the
 // index of its query. All queries must share the category field.
 func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
+	return newEngine(queries, emit, true)
+}
+
+// newEngine is NewEngine, with value indexes or without (for tests).
+func newEngine(queries []*Query, emit func(query int, r *Result), index bool) *Engine {
 	e := &Engine{seen: make([]uint64, len(queries)), keep: &keeper{}}
 	catField := ""
 	tsIndex := map[string]int{}
@@ -98,6 +124,9 @@ func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
 	if len(e.catNames) > catScanMax {
 		e.catIndex = catIndex
 	}
+	if index {
+		e.indexQueries(queries, catIndex)
+	}
 	for _, r := range e.runs {
 		// The engine hands these runs the category it looked up, and its
 		// bits, with every event.
@@ -111,6 +140,84 @@ func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
 	e.catPath = event.MustPath(catField)
 	e.catHints = make([]uint16, e.catPath.Len())
 	return e
+}
+
+// indexQueries takes the queries it can index out of the dispatch lists,
+// and indexes them by their gates (see buildIndexes): event queries with
+// a gate, and sequences with a gate in every term. A sequence waiting on
+// a trailing missing event is left out: it emits when later events show
+// that time has passed, so it must see them all.
+func (e *Engine) indexQueries(queries []*Query, catIndex map[string]int) {
+	if len(e.tsGroups) > 64 {
+		return // gatedTS holds a bit per timestamp field
+	}
+	var units []gateUnit
+	cats := make([]uint64, len(queries))
+	for i, q := range queries {
+		if !e.runs[i].sharesCat || q.kind == kindSample || q.kind == kindSequence && len(q.seq.trailing) > 0 {
+			continue
+		}
+		names, any := q.categories()
+		cats[i] = ^uint64(0)
+		if !any {
+			cats[i] = 0
+			for _, c := range names {
+				cats[i] |= catBit(catIndex[c])
+			}
+			if bits.OnesCount64(cats[i]) != len(names) {
+				continue // a category past the 64th has no bit
+			}
+		}
+		filters := q.filterPlans()
+		n := len(units)
+		for _, f := range filters {
+			if len(f.gates) == 0 {
+				break
+			}
+			units = append(units, gateUnit{query: i, gates: f.gates})
+		}
+		if len(units)-n < len(filters) {
+			units = units[:n]
+		}
+	}
+	indexes, indexed := buildIndexes(units, cats)
+	if len(indexes) == 0 {
+		return
+	}
+	e.indexes, e.marks = indexes, make([]uint64, len(queries))
+	e.gatedCats, e.gatedTS = cats, make([]uint64, len(e.catNames)+1)
+	ungated := func(list []int) []int {
+		var out []int
+		for _, qi := range list {
+			if !indexed[qi] {
+				out = append(out, qi)
+			}
+		}
+		return out
+	}
+	e.anyCat = ungated(e.anyCat)
+	for id := range e.byCat {
+		e.byCat[id] = ungated(e.byCat[id])
+	}
+	for qi, ok := range indexed {
+		if !ok {
+			continue
+		}
+		for id := -1; id < len(e.catNames); id++ {
+			if e.gatedIn(qi, id) {
+				e.gatedTS[id+1] |= 1 << e.queryTS[qi]
+			}
+		}
+	}
+}
+
+// gatedIn reports whether gated query qi is dispatched with the queries
+// of category number id (-1: with those of any category).
+func (e *Engine) gatedIn(qi, id int) bool {
+	if e.gatedCats[qi] == ^uint64(0) {
+		return id < 0
+	}
+	return id >= 0 && e.gatedCats[qi]&catBit(id) != 0
 }
 
 // catScanMax is the most categories an Engine finds by scanning their
@@ -274,11 +381,15 @@ func (e *Engine) Push(ev *event.Event) {
 	e.stats.Events++
 	e.gen++
 	e.keep.next()
+	e.noTS = 0
 	for i := range e.tsGroups {
 		g := &e.tsGroups[i]
 		g.ok = false
 		if v := ev.Doc.RefHint(&g.path, g.hints); v != nil {
 			g.ts, g.ok = g.cache.Time(v)
+		}
+		if !g.ok && i < 64 {
+			e.noTS |= 1 << i
 		}
 	}
 	// The category is read once here, for dispatch and for the runs'
@@ -306,18 +417,50 @@ func (e *Engine) Push(ev *event.Event) {
 	for _, id := range ids {
 		e.catMask |= catBit(id)
 	}
-	missingTS := false
-	for _, qi := range e.anyCat {
-		missingTS = !e.deliver(qi, ev, cat) || missingTS
-	}
-	for _, id := range ids {
-		for _, qi := range e.byCat[id] {
-			missingTS = !e.deliver(qi, ev, cat) || missingTS
+	hits := e.hits[:0]
+	for _, ix := range e.indexes {
+		if ix.cats&e.catMask != 0 {
+			hits = ix.collect(&ev.Doc, hits, e.marks, e.gen)
 		}
+	}
+	slices.Sort(hits)
+	e.hits = hits
+	// Queries get the event in the order they had without indexes: those
+	// of any category, then those of each of its categories, each group
+	// by query number.
+	missingTS := e.dispatch(e.anyCat, -1, ev, cat)
+	for _, id := range ids {
+		missingTS = e.dispatch(e.byCat[id], id, ev, cat) || missingTS
 	}
 	if missingTS {
 		e.stats.NoTimestamp++
 	}
+}
+
+// dispatch delivers the event to the queries of list and to the gated
+// queries of category number id (-1: of any category) among e.hits, in
+// the order of their numbers. It reports whether the event lacked the
+// timestamp of one of them.
+func (e *Engine) dispatch(list []int, id int, ev *event.Event, cat *event.Value) bool {
+	// The gated queries the event does not reach would have counted it
+	// too.
+	missingTS := e.gatedTS != nil && e.gatedTS[id+1]&e.noTS != 0
+	hits := e.hits
+	for _, qi := range list {
+		for len(hits) > 0 && hits[0] < qi {
+			if e.gatedIn(hits[0], id) {
+				missingTS = !e.deliver(hits[0], ev, cat) || missingTS
+			}
+			hits = hits[1:]
+		}
+		missingTS = !e.deliver(qi, ev, cat) || missingTS
+	}
+	for _, qi := range hits {
+		if e.gatedIn(qi, id) {
+			missingTS = !e.deliver(qi, ev, cat) || missingTS
+		}
+	}
+	return missingTS
 }
 
 // deliver pushes ev to query qi, once per push. It reports false when the

@@ -18,7 +18,7 @@ type ruleQuery struct {
 	Query  string `json:"query"`
 }
 
-func loadRuleQueries(t *testing.T) []ruleQuery {
+func loadRuleQueries(t testing.TB) []ruleQuery {
 	f, err := os.Open("testdata/elastic-rules/queries.jsonl")
 	if err != nil {
 		t.Fatal(err)

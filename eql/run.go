@@ -33,7 +33,7 @@ type Run struct {
 
 // RunStats counts what a run saw and did.
 type RunStats struct {
-	Events          int64 // events pushed
+	Events          int64 // events pushed (by an Engine: those its indexes let through)
 	NoTimestamp     int64 // events skipped for lack of a valid timestamp
 	Results         int64 // results emitted
 	LivePartials    int   // partial sequences held now
