@@ -195,8 +195,8 @@ type filterPlan struct {
 	// idx numbers the filter within its query, for the category bits
 	// of a run (see evalCtx.catBits).
 	idx int
-	// gates are conditions an event must meet to match (see gate).
-	gates []gate
+	// gates are conditions an event must meet to match (see anyGate).
+	gates []anyGate
 }
 
 func (c *compiler) compileFilter(q *EventQuery) *filterPlan {

@@ -28,13 +28,19 @@ type gate struct {
 	values []string
 }
 
-// gates returns the gates of a where clause: its conjuncts, through and
-// and parentheses, that are equality tests against string literals.
-func (c *compiler) gates(x Expr) []gate {
+// anyGate is a condition an event must meet for a filter to match: to
+// pass one of some gates. A conjunct that is a gate is one of one; a
+// conjunct that is a disjunction is one when each of its terms has a
+// gate, as (process.name : "a" or file.name : "b") has.
+type anyGate []gate
+
+// gates returns what an event must meet for a where clause to hold: one
+// anyGate per conjunct, through and and parentheses, that is or has one.
+func (c *compiler) gates(x Expr) []anyGate {
 	if c.opts.Endgame {
 		return nil // == folds case and takes wildcards there
 	}
-	var out []gate
+	var out []anyGate
 	var walk func(x Expr)
 	walk = func(x Expr) {
 		x = unparen(x)
@@ -44,11 +50,60 @@ func (c *compiler) gates(x Expr) []gate {
 			return
 		}
 		if g, ok := c.gate(x); ok {
+			out = append(out, anyGate{g})
+		} else if g, ok := c.orGate(x); ok {
 			out = append(out, g)
 		}
 	}
 	walk(x)
 	return out
+}
+
+// orGate returns the anyGate of a disjunction: for each of its terms,
+// the best of the term's own (see better), since an event that passes
+// none of them matches no term.
+func (c *compiler) orGate(x Expr) (anyGate, bool) {
+	b, ok := x.(*Binary)
+	if !ok || b.Op != OR {
+		return nil, false
+	}
+	var out anyGate
+	for _, term := range []Expr{b.X, b.Y} {
+		term = unparen(term)
+		var best anyGate
+		if t, ok := term.(*Binary); ok && t.Op == OR {
+			if best, ok = c.orGate(t); !ok {
+				return nil, false
+			}
+		} else {
+			for _, g := range c.gates(term) {
+				if best == nil || better(g, best) {
+					best = g
+				}
+			}
+			if best == nil {
+				return nil, false
+			}
+		}
+		out = append(out, best...)
+	}
+	return out, true
+}
+
+// better reports whether a lets fewer events through than b seems to,
+// judging by the gates alone: less weight on fields of few values (see
+// fewValues), then fewer values to pass.
+func better(a, b anyGate) bool {
+	low := func(g anyGate) (weight float64, values int) {
+		for _, x := range g {
+			weight += fewValues[x.field]
+			values += len(x.values)
+		}
+		return weight, values
+	}
+	an, av := low(a)
+	bn, bv := low(b)
+	return an < bn || an == bn && av < bv
 }
 
 // gate returns the gate of one conjunct, if it is one.
@@ -217,40 +272,43 @@ func (ix *valueIndex) lower(s string) ([]byte, bool) {
 	return b, high < utf8.RuneSelf
 }
 
-// Gates on these fields are taken only when a query has no other: ECS
-// gives them a handful of values, so most events pass them.
-var lowCardinality = map[string]bool{
-	"event.kind": true, "event.category": true, "event.type": true, "event.outcome": true,
-	"event.action": true, "event.module": true, "event.dataset": true, "event.provider": true,
-	"data_stream.dataset": true, "data_stream.namespace": true, "data_stream.type": true,
-	"host.os.type": true, "host.os.family": true, "host.os.platform": true, "host.os.name": true,
-	"agent.type": true, "network.direction": true, "network.transport": true, "network.type": true,
-	"network.protocol": true,
+// fewValues weighs down gates on fields of few values, so that they are
+// taken only when a query has no other: ECS gives them a handful of
+// values, so most events pass them. Those that are the same for every
+// event of a host, or of a whole fleet, weigh most.
+var fewValues = map[string]float64{
+	"event.kind": 2, "host.os.type": 2, "host.os.family": 2, "host.os.platform": 2, "host.os.name": 2,
+	"agent.type": 2, "data_stream.namespace": 2, "data_stream.type": 2,
+	"event.category": 1, "event.type": 1, "event.outcome": 1, "event.action": 1, "event.module": 1,
+	"event.dataset": 1, "event.provider": 1, "data_stream.dataset": 1,
+	"network.direction": 1, "network.transport": 1, "network.type": 1, "network.protocol": 1,
 }
 
 // minIndexed is the fewest queries an index is kept for: with one, its
 // lookup costs about what running the query's filter does.
 const minIndexed = 2
 
-// A gateUnit is a filter of a query with its gates: an event query has
-// one, a sequence one per term.
+// A gateUnit is a filter of a query with what its events must meet: an
+// event query has one, a sequence one per term.
 type gateUnit struct {
 	query int
-	gates []gate
+	gates []anyGate
 }
 
-// buildIndexes picks a gate for each unit, and returns the indexes that
-// hold them, one per field and way of comparing, and which queries they
-// hold: a query whose every unit has a gate in them. cats[q] holds the
-// category bits of query q, all of them for a query of any category: an
-// index is looked up only for events of the categories of its queries.
+// buildIndexes picks an anyGate for each unit, and returns the indexes
+// that hold their gates, one per field and way of comparing, and which
+// queries they hold: a query whose every unit has all the gates of its
+// anyGate in them. cats[q] holds the category bits of query q, all of
+// them for a query of any category: an index is looked up only for
+// events of the categories of its queries.
 //
-// A unit's gate is the one likeliest to turn events away, with no data to
-// judge by: the one whose values are the smallest share of those the
-// queries compare its field with (at least 8 of them are assumed), after
-// any on a field of few values (lowCardinality). Indexes of fewer than
-// minIndexed units are not kept: their units take their best gate in
-// another index, or none.
+// A unit's anyGate is the one likeliest to turn events away, with no data
+// to judge by: a gate's chance to let an event through is taken as the
+// share its values are of those the queries compare its field with (at
+// least 8 of them are assumed), plus the weight of a field of few values
+// (fewValues), and an anyGate's as the sum of its gates'. Indexes of
+// fewer than minIndexed gates are not kept: their units take their best
+// anyGate among the other indexes, or none.
 func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, indexed []bool) {
 	type key struct {
 		field string
@@ -263,28 +321,30 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 	seen := map[valueKey]bool{}
 	distinct := map[key]int{}
 	for _, u := range units {
-		for _, g := range u.gates {
-			for _, v := range g.values {
-				if vk := (valueKey{key{g.field, g.fold}, v}); !seen[vk] {
-					seen[vk] = true
-					distinct[vk.key]++
+		for _, ag := range u.gates {
+			for _, g := range ag {
+				for _, v := range g.values {
+					if vk := (valueKey{key{g.field, g.fold}, v}); !seen[vk] {
+						seen[vk] = true
+						distinct[vk.key]++
+					}
 				}
 			}
 		}
 	}
-	score := func(g gate) float64 {
-		s := float64(len(g.values)) / float64(max(distinct[key{g.field, g.fold}], 8))
-		if lowCardinality[g.field] {
-			s++
+	score := func(ag anyGate) float64 {
+		s := 0.0
+		for _, g := range ag {
+			s += float64(len(g.values))/float64(max(distinct[key{g.field, g.fold}], 8)) + fewValues[g.field]
 		}
 		return s
 	}
-	// pick returns the index of unit u's best gate among those ok
-	// allows, -1 for none.
+	// pick returns the index of unit u's best anyGate among those whose
+	// every gate ok allows, -1 for none.
 	pick := func(u gateUnit, ok func(g gate) bool) int {
 		best, bestScore := -1, 0.0
-		for gi, g := range u.gates {
-			if sc := score(g); ok(g) && (best < 0 || sc < bestScore) {
+		for gi, ag := range u.gates {
+			if sc := score(ag); !slices.ContainsFunc(ag, func(g gate) bool { return !ok(g) }) && (best < 0 || sc < bestScore) {
 				best, bestScore = gi, sc
 			}
 		}
@@ -294,15 +354,16 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 	count := map[key]int{}
 	for ui, u := range units {
 		if picked[ui] = pick(u, func(gate) bool { return true }); picked[ui] >= 0 {
-			g := u.gates[picked[ui]]
-			count[key{g.field, g.fold}]++
+			for _, g := range u.gates[picked[ui]] {
+				count[key{g.field, g.fold}]++
+			}
 		}
 	}
 	big := func(g gate) bool { return count[key{g.field, g.fold}] >= minIndexed }
 	indexed = make([]bool, len(cats))
 	for ui, u := range units {
 		indexed[u.query] = true
-		if gi := picked[ui]; gi >= 0 && !big(u.gates[gi]) {
+		if gi := picked[ui]; gi >= 0 && slices.ContainsFunc(u.gates[gi], func(g gate) bool { return !big(g) }) {
 			picked[ui] = pick(u, big)
 		}
 	}
@@ -317,23 +378,24 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 		if !indexed[qi] {
 			continue
 		}
-		g := u.gates[picked[ui]]
-		ix := byKey[key{g.field, g.fold}]
-		if ix == nil {
-			ix = &valueIndex{field: g.field, path: g.path, hints: make([]uint16, g.path.Len()), fold: g.fold, byValue: map[string][]int{}}
-			byKey[key{g.field, g.fold}] = ix
-			indexes = append(indexes, ix)
-		}
-		for _, v := range g.values {
-			if qs := ix.byValue[v]; len(qs) == 0 || qs[len(qs)-1] != qi {
-				ix.byValue[v] = append(qs, qi)
+		for _, g := range u.gates[picked[ui]] {
+			ix := byKey[key{g.field, g.fold}]
+			if ix == nil {
+				ix = &valueIndex{field: g.field, path: g.path, hints: make([]uint16, g.path.Len()), fold: g.fold, byValue: map[string][]int{}}
+				byKey[key{g.field, g.fold}] = ix
+				indexes = append(indexes, ix)
 			}
-			ix.maxLen = max(ix.maxLen, len(v))
+			for _, v := range g.values {
+				if qs := ix.byValue[v]; len(qs) == 0 || qs[len(qs)-1] != qi {
+					ix.byValue[v] = append(qs, qi)
+				}
+				ix.maxLen = max(ix.maxLen, len(v))
+			}
+			if len(ix.all) == 0 || ix.all[len(ix.all)-1] != qi {
+				ix.all = append(ix.all, qi)
+			}
+			ix.cats |= cats[qi]
 		}
-		if len(ix.all) == 0 || ix.all[len(ix.all)-1] != qi {
-			ix.all = append(ix.all, qi)
-		}
-		ix.cats |= cats[qi]
 	}
 	slices.SortFunc(indexes, func(a, b *valueIndex) int {
 		return cmp.Or(strings.Compare(a.field, b.field), cmp.Compare(b2i(a.fold), b2i(b.fold)))

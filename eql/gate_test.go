@@ -28,6 +28,12 @@ func TestGates(t *testing.T) {
 		{`process.name like~ "A"`, Options{}, `process.name~ [a]`},
 		{`(process.name == "a" and (host.name : "H" and process.pid == 4))`, Options{}, `process.name [a]; host.name~ [h]`},
 		{`?process.name == "a"`, Options{}, `process.name [a]`},
+		// Disjunctions whose every term has a gate, the best one of each.
+		{`process.name : "a" or file.name == "b"`, Options{}, `process.name~ [a] | file.name [b]`},
+		{`(event.type == "start" and process.name : "a") or (file.name == "b" and file.path == "c")`, Options{}, `process.name~ [a] | file.name [b]`},
+		{`a == "1" or (b == "2" or (c == "3" and d : "4*"))`, Options{}, `a [1] | b [2] | c [3]`},
+		{`x == "1" and (process.name : "a" or (file.name == "b" or ?dll.name == "c"))`, Options{}, `x [1]; process.name~ [a] | file.name [b] | dll.name [c]`},
+		{`(a == "1" or b == "2") and c == "3"`, Options{}, `a [1] | b [2]; c [3]`},
 		// Not gates.
 		{`process.name : "cmd*"`, Options{}, ``},
 		{`process.name like~ "cm?.exe"`, Options{}, ``},
@@ -35,7 +41,9 @@ func TestGates(t *testing.T) {
 		{`process.name != "a"`, Options{}, ``},
 		{`not process.name == "a"`, Options{}, ``},
 		{`process.name not in ("a", "b")`, Options{}, ``},
-		{`process.name == "a" or host.name == "b"`, Options{}, ``},
+		{`process.name == "a" or host.name : "b*"`, Options{}, ``},
+		{`process.name == "a" or not host.name == "b"`, Options{}, ``},
+		{`not (process.name == "a" or host.name == "b")`, Options{}, ``},
 		{`process.name in ("a", 1)`, Options{}, ``},
 		{`process.name in ("a", null)`, Options{}, ``},
 		{`process.name : 4`, Options{}, ``},
@@ -54,12 +62,16 @@ func TestGates(t *testing.T) {
 			continue
 		}
 		var got []string
-		for _, g := range q.filter.gates {
-			name := g.field
-			if g.fold {
-				name += "~"
+		for _, ag := range q.filter.gates {
+			var alts []string
+			for _, g := range ag {
+				name := g.field
+				if g.fold {
+					name += "~"
+				}
+				alts = append(alts, fmt.Sprintf("%s %v", name, g.values))
 			}
-			got = append(got, fmt.Sprintf("%s %v", name, g.values))
+			got = append(got, strings.Join(alts, " | "))
 		}
 		if s := strings.Join(got, "; "); s != tt.want {
 			t.Errorf("%s: gates %q, want %q", tt.where, s, tt.want)
@@ -186,6 +198,8 @@ func TestEngineIndexesChangeNothing(t *testing.T) {
 		`sequence by host.name [process where process.name : "cmd.exe"] [file where file.name : "A.TXT"] until [registry where process.name : "key"]`,
 		`sequence by host.name with maxspan=30ms [process where process.name : "cmd.exe"] [any where process.name == "KEY"] | head 5`,
 		`process where process.name : "explorer.exe"`,
+		`any where process.name : "cmd.exe" or file.name == "a.txt"`,
+		`process where (process.name == "KEY" or (file.name : "A.TXT" and event.category == "file")) and process.pid == 1`,
 		`registry where process.name : "cmd.exe"`,
 	}
 	var queries []*Query
