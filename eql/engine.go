@@ -419,7 +419,7 @@ func (e *Engine) Push(ev *event.Event) {
 	}
 	hits := e.hits[:0]
 	for _, ix := range e.indexes {
-		if ix.cats&e.catMask != 0 {
+		if ix.anyCat || ix.cats&e.catMask != 0 {
 			hits = ix.collect(&ev.Doc, hits, e.marks, e.gen)
 		}
 	}

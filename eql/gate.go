@@ -204,7 +204,8 @@ type valueIndex struct {
 	path    event.Path
 	hints   []uint16
 	fold    bool
-	cats    uint64           // the category bits of its queries (all for any)
+	cats    uint64           // the category bits of its queries
+	anyCat  bool             // it holds a query of any category
 	byValue map[string][]int // value -> queries, ascending
 	maxLen  int              // the length of the longest value
 	all     []int            // every query of the index, ascending
@@ -300,7 +301,8 @@ type gateUnit struct {
 // queries they hold: a query whose every unit has all the gates of its
 // anyGate in them. cats[q] holds the category bits of query q, all of
 // them for a query of any category: an index is looked up only for
-// events of the categories of its queries.
+// events of the categories of its queries, and for every event when it
+// holds a query of any category.
 //
 // A unit's anyGate is the one likeliest to turn events away, with no data
 // to judge by: a gate's chance to let an event through is taken as the
@@ -395,6 +397,7 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 				ix.all = append(ix.all, qi)
 			}
 			ix.cats |= cats[qi]
+			ix.anyCat = ix.anyCat || cats[qi] == ^uint64(0)
 		}
 	}
 	slices.SortFunc(indexes, func(a, b *valueIndex) int {

@@ -2,7 +2,9 @@ package eql
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,7 +123,7 @@ func gateEvents() []*event.Event {
 		// Longer than any value of the index: one folds to "kkkkk".
 		`"\u212A\u212A\u212A\u212A\u212A"`, `"CMD.EXE-and-then-some"`,
 	}
-	cats := []string{`"process"`, `"file"`, `["process","file"]`, `"network"`, `["network","process"]`, `"registry"`}
+	cats := []string{`"process"`, `"file"`, `["process","file"]`, `"network"`, `["network","process"]`, `"registry"`, `"dns"`}
 	var evs []*event.Event
 	for i := 0; i < 2400; i++ {
 		name := names[i%len(names)]
@@ -263,6 +265,114 @@ func compareTraces(t *testing.T, got, want []string) {
 		if got[i] != want[i] {
 			t.Errorf("result %d is %s, without indexes %s", i, got[i], want[i])
 			return
+		}
+	}
+}
+
+// Random rules over random events: indexes change nothing.
+func TestEngineIndexesRandom(t *testing.T) {
+	fields := []string{"process.name", "file.name", "host.name", "event.type", "user.name"}
+	values := []string{"cmd.exe", "CMD.exe", "a", "A", "start", "\u212Aey", "key", "caf\u00e9", ""}
+	for seed := range 12 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 7))
+		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+		lit := func() string { return strconv.Quote(pick(values)) }
+		var cond func(depth int) string
+		cond = func(depth int) string {
+			if depth > 0 && rng.IntN(3) > 0 {
+				op := []string{"and", "or", "and"}[rng.IntN(3)]
+				c := "(" + cond(depth-1) + " " + op + " " + cond(depth-1) + ")"
+				if rng.IntN(6) == 0 {
+					c = "not " + c
+				}
+				return c
+			}
+			f := pick(fields)
+			switch rng.IntN(9) {
+			case 0:
+				return f + " == " + lit()
+			case 1:
+				return f + " : " + lit()
+			case 2:
+				return f + " in (" + lit() + ", " + lit() + ")"
+			case 3:
+				return f + " in~ (" + lit() + ", " + lit() + ")"
+			case 4:
+				return f + " like " + lit()
+			case 5:
+				return f + " like~ " + lit()
+			case 6:
+				return f + ` : "c*"`
+			case 7:
+				return f + " != " + lit()
+			}
+			return f + " : (" + lit() + ", " + lit() + ", " + lit() + ")"
+		}
+		cats := []string{"process", "file", "any"}
+		var queries []*Query
+		for range 60 {
+			src := pick(cats) + " where " + cond(3)
+			if rng.IntN(5) == 0 {
+				src = "sequence by host.name with maxspan=20ms [" + pick(cats) + " where " + cond(2) + "] [" + pick(cats) + " where " + cond(2) + "]"
+			}
+			q, err := Compile(src, Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			queries = append(queries, q)
+		}
+		jsonValue := func() string {
+			switch rng.IntN(8) {
+			case 0:
+				return "null"
+			case 1:
+				return "7"
+			case 2:
+				return "[" + strconv.Quote(pick(values)) + ",1," + strconv.Quote(pick(values)) + "]"
+			}
+			return strconv.Quote(pick(values))
+		}
+		var evs []*event.Event
+		for i := range 1500 {
+			var b strings.Builder
+			fmt.Fprintf(&b, `{"@timestamp":%d,"event":{"category":%q},"id":%d`, 1000+i, pick([]string{"process", "file", "network"}), i)
+			for _, f := range fields[:4] {
+				if rng.IntN(5) > 0 {
+					fmt.Fprintf(&b, `,%q:%s`, f, jsonValue())
+				}
+			}
+			b.WriteString(`,"user":{"name":` + jsonValue() + "}}")
+			v, err := (&event.Decoder{}).Decode([]byte(b.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs = append(evs, &event.Event{Doc: v})
+		}
+		want, wantStats, _ := engineTrace(queries, evs, false)
+		got, gotStats, e := engineTrace(queries, evs, true)
+		if len(e.indexes) == 0 || len(want) == 0 {
+			t.Fatalf("seed %d: %d indexes, %d results", seed, len(e.indexes), len(want))
+		}
+		if len(got) != len(want) {
+			per := func(tr []string) map[string]int {
+				m := map[string]int{}
+				for _, r := range tr {
+					m[strings.SplitN(r, ":", 2)[0]]++
+				}
+				return m
+			}
+			g, w := per(got), per(want)
+			for qi, q := range queries {
+				k := fmt.Sprint(qi)
+				if g[k] != w[k] {
+					t.Errorf("seed %d: %s: %d results, without indexes %d", seed, q.Source(), g[k], w[k])
+					break
+				}
+			}
+		}
+		compareTraces(t, got, want)
+		if gotStats != wantStats {
+			t.Errorf("seed %d: stats %+v, without indexes %+v", seed, gotStats, wantStats)
 		}
 	}
 }
