@@ -285,8 +285,8 @@ var fewValues = map[string]float64{
 	"network.direction": 1, "network.transport": 1, "network.type": 1, "network.protocol": 1,
 }
 
-// minIndexed is the fewest queries an index is kept for: with one, its
-// lookup costs about what running the query's filter does.
+// minIndexed is the fewest gates an index is kept for without question:
+// with one, its lookup costs about what running the query's filter does.
 const minIndexed = 2
 
 // A gateUnit is a filter of a query with what its events must meet: an
@@ -308,9 +308,11 @@ type gateUnit struct {
 // to judge by: a gate's chance to let an event through is taken as the
 // share its values are of those the queries compare its field with (at
 // least 8 of them are assumed), plus the weight of a field of few values
-// (fewValues), and an anyGate's as the sum of its gates'. Indexes of
-// fewer than minIndexed gates are not kept: their units take their best
-// anyGate among the other indexes, or none.
+// (fewValues), and an anyGate's as the sum of its gates'. A unit whose
+// anyGate has a gate in an index of fewer than minIndexed gates takes
+// its best anyGate among the other indexes instead, if that one is
+// selective (its chance under 1); a unit whose anyGate is not selective
+// then takes none.
 func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, indexed []bool) {
 	type key struct {
 		field string
@@ -366,7 +368,11 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 	for ui, u := range units {
 		indexed[u.query] = true
 		if gi := picked[ui]; gi >= 0 && slices.ContainsFunc(u.gates[gi], func(g gate) bool { return !big(g) }) {
-			picked[ui] = pick(u, big)
+			// A selective anyGate stays where it is unless another is
+			// about as selective.
+			if alt := pick(u, big); alt >= 0 && score(u.gates[alt]) < 1 || score(u.gates[gi]) >= 1 {
+				picked[ui] = alt
+			}
 		}
 	}
 	for ui, u := range units {
