@@ -41,8 +41,9 @@ type Engine struct {
 	queryTS  []int // index into tsGroups per query
 	stats    EngineStats
 	keep     *keeper // shared by all runs: an event is copied at most once
-	// Event queries with a gate (see gate) are not in anyCat and byCat:
-	// indexes hand them the events their gates may let through.
+	// The queries indexed by their gates (see indexQueries) are not in
+	// anyCat and byCat: indexes hand them the events their gates may
+	// let through.
 	indexes   []*valueIndex
 	gatedCats []uint64 // per query: the category bits of a gated query, all for any
 	gatedTS   []uint64 // per category number + 1: the timestamp groups of its gated queries

@@ -377,3 +377,32 @@ func TestEngineIndexesRandom(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEngineIndexes compiles a rule and runs it, with a rule that shares
+// its gates' fields, over edge-case events, with and without indexes:
+// the results must be the same.
+func FuzzEngineIndexes(f *testing.F) {
+	for _, s := range []string{
+		`process where process.name : "cmd.exe"`,
+		`any where process.name == "KEY" or file.name in~ ("a.txt", "x")`,
+		`file where (file.name like "a.txt" or process.name like~ "CMD.EXE") and not host.name == "h1"`,
+		`sequence by host.name [process where process.name : "cmd.exe"] [file where file.name : "A.TXT"]`,
+		`process where process.name : "\u{212A}ey" and process.pid == 1`,
+	} {
+		f.Add(s)
+	}
+	evs := gateEvents()[:400]
+	f.Fuzz(func(t *testing.T, src string) {
+		q, err := Compile(src, Options{})
+		if err != nil {
+			return
+		}
+		queries := []*Query{q, MustCompile(`any where process.name : "a" or file.name == "b" or host.name == "c"`, Options{})}
+		want, wantStats, _ := engineTrace(queries, evs, false)
+		got, gotStats, _ := engineTrace(queries, evs, true)
+		compareTraces(t, got, want)
+		if gotStats != wantStats {
+			t.Errorf("stats %+v, without indexes %+v", gotStats, wantStats)
+		}
+	})
+}
