@@ -4,19 +4,21 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/vigil-sec/vigil/event"
 )
 
 // A gate is a condition an event must meet for a filter to match: one of
-// the values of a field is one of a few strings. Any conjunct of a where
-// clause that compares a field with string literals for equality is one:
-// field == "a", field in ("a", "b"), field in~ (...), and field : "a",
-// like and like~ with patterns free of wildcards. With fold, the strings
-// are in lower case and an event's value is compared in lower case; they
-// are then ASCII, so that lower-casing an ASCII value compares it exactly
-// as the filter does.
+// the values of a field is one of a few strings, or starts or ends with
+// one. Any conjunct of a where clause that compares a field with string
+// literals for equality is one: field == "a", field in ("a", "b"), field
+// in~ (...), and field : "a", like and like~ with patterns free of
+// wildcards. A pattern with wildcards gives a gate on the text before its
+// first wildcard, if that is at least affixLen bytes long, or else on the
+// text after its last one; the gate keeps the first (or last) affixLen
+// bytes of that text. With fold, the strings are in lower case and an
+// event's value is compared in lower case; they are then ASCII, so that
+// lower-casing an ASCII value compares it exactly as the filter does.
 //
 // An Engine with many event queries indexes each by one of its gates (see
 // valueIndex), and hands an event only to the queries whose gate its
@@ -25,8 +27,21 @@ type gate struct {
 	field  string // resolved name
 	path   event.Path
 	fold   bool
+	kind   gateKind
 	values []string
 }
+
+// gateKind says how a gate's strings are compared with a value.
+type gateKind uint8
+
+const (
+	gateEqual  gateKind = iota // the value is one of them
+	gatePrefix                 // the value starts with one of them
+	gateSuffix                 // the value ends with one of them
+)
+
+// affixLen is the length of the strings of prefix and suffix gates.
+const affixLen = 3
 
 // anyGate is a condition an event must meet for a filter to match: to
 // pass one of some gates. A conjunct that is a gate is one of one; a
@@ -49,8 +64,8 @@ func (c *compiler) gates(x Expr) []anyGate {
 			walk(b.Y)
 			return
 		}
-		if g, ok := c.gate(x); ok {
-			out = append(out, anyGate{g})
+		if g, ok := c.leafGate(x); ok {
+			out = append(out, g)
 		} else if g, ok := c.orGate(x); ok {
 			out = append(out, g)
 		}
@@ -106,117 +121,136 @@ func better(a, b anyGate) bool {
 	return an < bn || an == bn && av < bv
 }
 
-// gate returns the gate of one conjunct, if it is one.
-func (c *compiler) gate(x Expr) (gate, bool) {
+// leafGate returns the gates of one conjunct that compares a field with
+// literals, if it is one: a single gate, or for a match with patterns of
+// several kinds one gate per kind, any of which an event must pass.
+func (c *compiler) leafGate(x Expr) (anyGate, bool) {
 	var (
-		f    *Field
-		fold bool
-		lits []*Literal
+		f        *Field
+		fold     bool
+		lits     []*Literal
+		patterns bool
 	)
 	switch x := x.(type) {
 	case *Binary:
 		if x.Op != EQ {
-			return gate{}, false
+			return nil, false
 		}
 		var k Expr
 		var ok bool
 		if f, k, ok = fieldAndConst(x.X, x.Y); !ok {
 			if f, k, ok = fieldAndConst(x.Y, x.X); !ok {
-				return gate{}, false
+				return nil, false
 			}
 		}
 		lit, ok := unparen(k).(*Literal)
 		if !ok {
-			return gate{}, false
+			return nil, false
 		}
 		lits = []*Literal{lit}
 	case *In:
 		var ok bool
 		if f, ok = unparen(x.X).(*Field); !ok || x.Not {
-			return gate{}, false
+			return nil, false
 		}
 		fold = x.Insensitive
 		for _, e := range x.List {
 			lit, ok := unparen(e).(*Literal)
 			if !ok {
-				return gate{}, false
+				return nil, false
 			}
 			lits = append(lits, lit)
 		}
 	case *Match:
 		var ok bool
 		if f, ok = unparen(x.X).(*Field); !ok {
-			return gate{}, false
+			return nil, false
 		}
 		switch x.Op {
 		case SEQ, LIKE_I:
 			fold = true
 		case LIKE:
 		default:
-			return gate{}, false
+			return nil, false
 		}
-		for _, p := range x.Patterns {
-			if strings.ContainsAny(p.Str, "*?") {
-				return gate{}, false
-			}
-		}
-		lits = x.Patterns
+		lits, patterns = x.Patterns, true
 	default:
-		return gate{}, false
+		return nil, false
 	}
 	// The field must be read as the filter reads it, and compared as a
 	// string: no null_value, no [N] index, no type that compares
 	// otherwise.
 	name := c.opts.Schema.resolve(f.Name)
 	if len(f.Index) > 0 || name == c.opts.timestampField() {
-		return gate{}, false
+		return nil, false
 	}
 	if _, ok := c.opts.Schema.nullValue(name); ok {
-		return gate{}, false
+		return nil, false
 	}
 	if t, _ := c.opts.Schema.typeOf(name); t != TypeUnknown && t != TypeKeyword && t != TypeText {
-		return gate{}, false
+		return nil, false
 	}
 	p, err := event.ParsePath(name)
 	if err != nil {
-		return gate{}, false
+		return nil, false
 	}
-	g := gate{field: name, path: p, fold: fold}
+	var byKind [3]gate
 	for _, lit := range lits {
 		if lit.Kind != LitString {
-			return gate{}, false
+			return nil, false
 		}
-		s := lit.Str
+		s, kind := lit.Str, gateEqual
 		if fold {
-			if s = foldString(s); !isASCII(s) {
-				return gate{}, false
+			s = foldString(s)
+		}
+		if i := strings.IndexAny(s, "*?"); patterns && i >= 0 {
+			// '*' and '?' are wildcards, with or without fold.
+			if i >= affixLen {
+				s, kind = s[:affixLen], gatePrefix
+			} else if j := strings.LastIndexAny(s, "*?"); len(s)-j-1 >= affixLen {
+				s, kind = s[len(s)-affixLen:], gateSuffix
+			} else {
+				return nil, false
 			}
 		}
-		g.values = append(g.values, s)
+		if fold && !isASCII(s) {
+			return nil, false
+		}
+		g := &byKind[kind]
+		if !slices.Contains(g.values, s) {
+			g.values = append(g.values, s)
+		}
 	}
-	return g, true
+	var out anyGate
+	for kind, g := range byKind {
+		if len(g.values) > 0 {
+			out = append(out, gate{field: name, path: p, fold: fold, kind: gateKind(kind), values: g.values})
+		}
+	}
+	return out, len(out) > 0
 }
 
-// valueIndex finds the queries whose gate on one field (compared folded
+// valueIndex finds the queries whose gates on one field (compared folded
 // or not) an event's values may pass.
 type valueIndex struct {
-	field   string
-	path    event.Path
-	hints   []uint16
-	fold    bool
-	cats    uint64           // the category bits of its queries
-	anyCat  bool             // it holds a query of any category
-	byValue map[string][]int // value -> queries, ascending
-	maxLen  int              // the length of the longest value
-	all     []int            // every query of the index, ascending
-	buf     []byte           // a value in lower case, at most maxLen bytes
+	field  string
+	path   event.Path
+	hints  []uint16
+	fold   bool
+	cats   uint64              // the category bits of its queries
+	anyCat bool                // it holds a query of any category
+	by     [3]map[string][]int // per gateKind: string -> queries, ascending
+	maxLen int                 // the length of the longest string of gateEqual
+	all    []int               // every query of the index, ascending
+	buf    []byte              // a value in lower case, at most maxLen bytes
 }
 
 // collect appends to hits the queries of the index that the event's value
 // of the field may let through, once each (marking them in mark with
-// gen). A string (or array element) that is a key lets its queries
-// through; any other value but null lets every query of the index
-// through, for the filters to decide; a missing field or null lets none.
+// gen). A string (or array element) lets through the queries of the
+// gates it passes; any other value but null lets every query of the
+// index through, for the filters to decide, and so does a string that is
+// not ASCII when the index folds case; a missing field or null lets none.
 func (ix *valueIndex) collect(doc *event.Value, hits []int, mark []uint64, gen uint64) []int {
 	v := doc.RefHint(&ix.path, ix.hints)
 	if v == nil {
@@ -232,23 +266,31 @@ func (ix *valueIndex) collect(doc *event.Value, hits []int, mark []uint64, gen u
 }
 
 func (ix *valueIndex) collectOne(v *event.Value, hits []int, mark []uint64, gen uint64) []int {
-	var qs []int
-	if s, ok := v.Str(); !ok {
-		if v.IsNull() {
-			return hits
-		}
-		qs = ix.all
-	} else if !ix.fold {
-		qs = ix.byValue[s]
-	} else if len(s) > ix.maxLen {
-		if !isASCII(s) {
-			qs = ix.all // it may fold to a shorter value
-		}
-	} else if low, ok := ix.lower(s); ok {
-		qs = ix.byValue[string(low)]
-	} else {
-		qs = ix.all // not ASCII: the filters fold it their way
+	s, ok := v.Str()
+	switch {
+	case !ok && v.IsNull():
+		return hits
+	case !ok || ix.fold && !isASCII(s):
+		// The filters fold non-ASCII text their own way.
+		return mark1(ix.all, hits, mark, gen)
 	}
+	if m := ix.by[gateEqual]; m != nil && len(s) <= ix.maxLen {
+		hits = mark1(ix.lookup(m, s), hits, mark, gen)
+	}
+	if len(s) >= affixLen {
+		if m := ix.by[gatePrefix]; m != nil {
+			hits = mark1(ix.lookup(m, s[:affixLen]), hits, mark, gen)
+		}
+		if m := ix.by[gateSuffix]; m != nil {
+			hits = mark1(ix.lookup(m, s[len(s)-affixLen:]), hits, mark, gen)
+		}
+	}
+	return hits
+}
+
+// mark1 appends to hits the queries of qs not marked with gen yet, and
+// marks them.
+func mark1(qs, hits []int, mark []uint64, gen uint64) []int {
 	for _, qi := range qs {
 		if mark[qi] != gen {
 			mark[qi] = gen
@@ -258,19 +300,20 @@ func (ix *valueIndex) collectOne(v *event.Value, hits []int, mark []uint64, gen 
 	return hits
 }
 
-// lower returns s in lower case, in ix.buf, or false if s is not ASCII.
-func (ix *valueIndex) lower(s string) ([]byte, bool) {
+// lookup returns the queries m holds for s, in lower case when the index
+// folds case (s is ASCII then).
+func (ix *valueIndex) lookup(m map[string][]int, s string) []int {
+	if !ix.fold {
+		return m[s]
+	}
 	if cap(ix.buf) < len(s) {
 		ix.buf = make([]byte, len(s))
 	}
 	b := ix.buf[:len(s)]
-	var high byte
 	for i := range b {
-		c := s[i]
-		high |= c
-		b[i] = lowerASCII(c)
+		b[i] = lowerASCII(s[i])
 	}
-	return b, high < utf8.RuneSelf
+	return m[string(b)]
 }
 
 // fewValues weighs down gates on fields of few values, so that they are
@@ -320,6 +363,7 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 	}
 	type valueKey struct {
 		key
+		kind  gateKind
 		value string
 	}
 	seen := map[valueKey]bool{}
@@ -328,7 +372,7 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 		for _, ag := range u.gates {
 			for _, g := range ag {
 				for _, v := range g.values {
-					if vk := (valueKey{key{g.field, g.fold}, v}); !seen[vk] {
+					if vk := (valueKey{key{g.field, g.fold}, g.kind, v}); !seen[vk] {
 						seen[vk] = true
 						distinct[vk.key]++
 					}
@@ -340,6 +384,9 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 		s := 0.0
 		for _, g := range ag {
 			s += float64(len(g.values))/float64(max(distinct[key{g.field, g.fold}], 8)) + fewValues[g.field]
+			if g.kind == gateSuffix {
+				s += 0.5 // file extensions: many values end alike
+			}
 		}
 		return s
 	}
@@ -389,15 +436,22 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 		for _, g := range u.gates[picked[ui]] {
 			ix := byKey[key{g.field, g.fold}]
 			if ix == nil {
-				ix = &valueIndex{field: g.field, path: g.path, hints: make([]uint16, g.path.Len()), fold: g.fold, byValue: map[string][]int{}}
+				ix = &valueIndex{field: g.field, path: g.path, hints: make([]uint16, g.path.Len()), fold: g.fold}
 				byKey[key{g.field, g.fold}] = ix
 				indexes = append(indexes, ix)
 			}
+			m := ix.by[g.kind]
+			if m == nil {
+				m = map[string][]int{}
+				ix.by[g.kind] = m
+			}
 			for _, v := range g.values {
-				if qs := ix.byValue[v]; len(qs) == 0 || qs[len(qs)-1] != qi {
-					ix.byValue[v] = append(qs, qi)
+				if qs := m[v]; len(qs) == 0 || qs[len(qs)-1] != qi {
+					m[v] = append(qs, qi)
 				}
-				ix.maxLen = max(ix.maxLen, len(v))
+				if g.kind == gateEqual {
+					ix.maxLen = max(ix.maxLen, len(v))
+				}
 			}
 			if len(ix.all) == 0 || ix.all[len(ix.all)-1] != qi {
 				ix.all = append(ix.all, qi)

@@ -36,9 +36,16 @@ func TestGates(t *testing.T) {
 		{`a == "1" or (b == "2" or (c == "3" and d : "4*"))`, Options{}, `a [1] | b [2] | c [3]`},
 		{`x == "1" and (process.name : "a" or (file.name == "b" or ?dll.name == "c"))`, Options{}, `x [1]; process.name~ [a] | file.name [b] | dll.name [c]`},
 		{`(a == "1" or b == "2") and c == "3"`, Options{}, `a [1] | b [2]; c [3]`},
+		// Patterns: the text before the first wildcard, or after the last.
+		{`process.name : "CMD*"`, Options{}, `process.name~ prefix [cmd]`},
+		{`process.name like~ "cm?.EXE"`, Options{}, `process.name~ suffix [exe]`},
+		{`process.name like "Py*.exe"`, Options{}, `process.name suffix [exe]`},
+		{`process.name : ("a.exe", "*.DLL", "python*", "pyth?n3", "*.dll")`, Options{}, `process.name~ [a.exe] | process.name~ prefix [pyt] | process.name~ suffix [dll]`},
 		// Not gates.
-		{`process.name : "cmd*"`, Options{}, ``},
-		{`process.name like~ "cm?.exe"`, Options{}, ``},
+		{`process.name : "*a*"`, Options{}, ``},
+		{`process.name : ("a", "*b")`, Options{}, ``},
+		{`file.path : "?:\\Windows\\*"`, Options{}, ``},
+		{`process.name : "\u{E9}cole*"`, Options{}, ``},
 		{`process.name regex "cmd"`, Options{}, ``},
 		{`process.name != "a"`, Options{}, ``},
 		{`not process.name == "a"`, Options{}, ``},
@@ -49,6 +56,7 @@ func TestGates(t *testing.T) {
 		{`process.name in ("a", 1)`, Options{}, ``},
 		{`process.name in ("a", null)`, Options{}, ``},
 		{`process.name : 4`, Options{}, ``},
+		{`process.name : "caf\u{E9}*"`, Options{}, `process.name~ prefix [caf]`},
 		{`process.name : "\u{212A}ey"`, Options{}, `process.name~ [key]`}, // the Kelvin sign folds to k
 		{`process.name : "caf\u{E9}"`, Options{}, ``},                     // folds to non-ASCII
 		{`process.name == "a"`, Options{Endgame: true}, ``},
@@ -71,6 +79,7 @@ func TestGates(t *testing.T) {
 				if g.fold {
 					name += "~"
 				}
+				name += []string{"", " prefix", " suffix"}[g.kind]
 				alts = append(alts, fmt.Sprintf("%s %v", name, g.values))
 			}
 			got = append(got, strings.Join(alts, " | "))
@@ -102,13 +111,14 @@ func TestBuildIndexes(t *testing.T) {
 	}
 	// Query 1 has a gate on process.parent.name, the rarest value, but
 	// it would be alone there, and its process.name gate is selective
-	// too. Query 3's only gate is on event.type, of few values: not
-	// worth an index of its own. Query 4's file.name gate is alone in its
-	// index, but selective, with nothing as good.
-	if s := strings.Join(got, "; "); s != "file.name fold=true [4]; process.name fold=true [0 1 2]" {
+	// too. Query 3's gate on event.type, of few values, is not worth an
+	// index of its own, but its suffix gate on file.path is. Query 4's
+	// file.name gate is alone in its index, but selective, with nothing
+	// as good. Query 5 has no gate.
+	if s := strings.Join(got, "; "); s != "file.name fold=true [4]; file.path fold=true [3]; process.name fold=true [0 1 2]" {
 		t.Errorf("indexes: %s", s)
 	}
-	if !slices.Equal(e.byCat[e.catID("file")], []int{3}) || len(e.byCat[e.catID("process")]) != 0 {
+	if len(e.byCat[e.catID("file")]) != 0 || len(e.byCat[e.catID("process")]) != 0 || !slices.Equal(e.byCat[e.catID("network")], []int{5}) {
 		t.Errorf("dispatch lists: %v", e.byCat)
 	}
 }
@@ -273,7 +283,7 @@ func compareTraces(t *testing.T, got, want []string) {
 // Random rules over random events: indexes change nothing.
 func TestEngineIndexesRandom(t *testing.T) {
 	fields := []string{"process.name", "file.name", "host.name", "event.type", "user.name"}
-	values := []string{"cmd.exe", "CMD.exe", "a", "A", "start", "\u212Aey", "key", "caf\u00e9", ""}
+	values := []string{"cmd.exe", "CMD.exe", "a", "A", "start", "\u212Aey", "key", "caf\u00e9", "", "CMD.EXE.bak", "x.Exe", "cafe"}
 	for seed := range 12 {
 		rng := rand.New(rand.NewPCG(uint64(seed), 7))
 		pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
@@ -289,7 +299,13 @@ func TestEngineIndexesRandom(t *testing.T) {
 				return c
 			}
 			f := pick(fields)
-			switch rng.IntN(9) {
+			switch rng.IntN(12) {
+			case 9:
+				return f + ` : "cmd*"`
+			case 10:
+				return f + ` like~ "*.EXE"`
+			case 11:
+				return f + " : (" + lit() + `, "*ey", "caf*", "cm?.exe")`
 			case 0:
 				return f + " == " + lit()
 			case 1:
