@@ -17,12 +17,12 @@ import (
 // event, instead of comparing the category field each.
 //
 // A rule library is mostly event queries that each require a field to
-// equal one of a few strings (process.name : ("a.exe", "b.exe")). The
-// engine indexes such queries by that field (see gate): it looks the
-// event's value up once per field, and hands the event only to the
-// queries that may match it, instead of running every filter of the
-// event's category. Sequences whose every term has such a condition are
-// indexed too. The results, their order and the engine's counters are
+// equal one of a few strings (process.name : ("a.exe", "b.exe")), or to
+// start or end with one. An engine of many queries indexes such queries
+// by that field (see gate): it looks the event's value up once per
+// field, and hands the event only to the queries that may match it,
+// instead of running every filter of the event's category. Sequences
+// whose every term has such a condition are indexed too. The results, their order and the engine's counters are
 // those of running every query; a query's own counters (RunStats) count
 // only the events it was handed.
 type Engine struct {
@@ -69,8 +69,14 @@ type EngineStats struct {
 // NewEngine prepares runs of queries; emit receives each result with the
 // index of its query. All queries must share the category field.
 func NewEngine(queries []*Query, emit func(query int, r *Result)) *Engine {
-	return newEngine(queries, emit, true)
+	return newEngine(queries, emit, len(queries) >= minIndexedEngine)
 }
+
+// minIndexedEngine is the fewest queries an Engine indexes (see
+// indexQueries). With fewer, looking an event's values up costs more
+// than the filters it spares: the 10 rules of vigil bench ran 6% slower
+// with indexes, the 1,081 of Elastic's pack 5 times faster.
+const minIndexedEngine = 32
 
 // newEngine is NewEngine, with value indexes or without (for tests).
 func newEngine(queries []*Query, emit func(query int, r *Result), index bool) *Engine {

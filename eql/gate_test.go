@@ -104,7 +104,7 @@ func TestBuildIndexes(t *testing.T) {
 	for _, src := range queries {
 		compiled = append(compiled, MustCompile(src, Options{}))
 	}
-	e := NewEngine(compiled, func(int, *Result) {})
+	e := newEngine(compiled, func(int, *Result) {}, true)
 	var got []string
 	for _, ix := range e.indexes {
 		got = append(got, fmt.Sprintf("%s fold=%v %v", ix.field, ix.fold, ix.all))
