@@ -424,14 +424,16 @@ func (e *Engine) Push(ev *event.Event) {
 	for _, id := range ids {
 		e.catMask |= catBit(id)
 	}
-	hits := e.hits[:0]
-	for _, ix := range e.indexes {
-		if ix.anyCat || ix.cats&e.catMask != 0 {
-			hits = ix.collect(&ev.Doc, hits, e.marks, e.gen)
+	if e.indexes != nil {
+		hits := e.hits[:0]
+		for _, ix := range e.indexes {
+			if ix.anyCat || ix.cats&e.catMask != 0 {
+				hits = ix.collect(&ev.Doc, hits, e.marks, e.gen)
+			}
 		}
+		slices.Sort(hits)
+		e.hits = hits
 	}
-	slices.Sort(hits)
-	e.hits = hits
 	// Queries get the event in the order they had without indexes: those
 	// of any category, then those of each of its categories, each group
 	// by query number.
