@@ -1,7 +1,6 @@
 package eql
 
 import (
-	"bytes"
 	"syscall"
 	"testing"
 	"time"
@@ -113,12 +112,7 @@ func BenchmarkSequence2ByPID(b *testing.B) { benchQuery(b, "sequence2-by-pid") }
 // engine's share is the difference of the two.
 func BenchmarkRuleSet(b *testing.B) {
 	const n = 20_000
-	data := benchgen.NDJSON(n)
-	var lines [][]byte
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		lines, data = append(lines, data[:i]), data[i+1:]
-	}
+	lines := benchgen.Lines(n)
 	var queries []*Query
 	for _, src := range benchgen.Rules {
 		queries = append(queries, MustCompile(src, Options{}))

@@ -1,7 +1,6 @@
 package eql
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -36,9 +35,8 @@ var narrowQuiet = len(benchgen.Rules) - 2
 // narrowLines returns benchmark lines, some changed to categories of two
 // values, dotted category keys and categories no query names.
 func narrowLines(n int) [][]byte {
-	data := benchgen.NDJSON(n)
 	var lines [][]byte
-	for i, l := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
+	for i, l := range benchgen.Lines(n) {
 		s := string(l)
 		switch i % 13 {
 		case 3:

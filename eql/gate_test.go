@@ -165,16 +165,7 @@ func gateEvents() []*event.Event {
 func engineTrace(queries []*Query, evs []*event.Event, index bool) ([]string, EngineStats, *Engine) {
 	var trace []string
 	e := newEngine(queries, func(qi int, r *Result) {
-		var ids []string
-		for _, ev := range r.Events {
-			if ev == nil {
-				ids = append(ids, "-")
-				continue
-			}
-			id, _ := ev.Doc.Get(event.MustPath("id")).Int()
-			ids = append(ids, fmt.Sprint(id))
-		}
-		trace = append(trace, fmt.Sprintf("%d:%s", qi, strings.Join(ids, ",")))
+		trace = append(trace, fmt.Sprintf("%d:%s", qi, resultIDs(r)))
 	}, index)
 	for _, ev := range evs {
 		e.Push(ev)

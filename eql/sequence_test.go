@@ -23,6 +23,21 @@ func seqEvents(t *testing.T, specs ...string) []*event.Event {
 	return out
 }
 
+// resultIDs returns the ids of a result's events, "-" for a missing
+// slot, joined by commas.
+func resultIDs(res *Result) string {
+	var ids []string
+	for _, e := range res.Events {
+		if e == nil {
+			ids = append(ids, "-")
+			continue
+		}
+		id, _ := e.Doc.Get(event.MustPath("id")).Int()
+		ids = append(ids, fmt.Sprint(id))
+	}
+	return strings.Join(ids, ",")
+}
+
 // runIDs runs q over evs and returns each result's event ids ("-" for a
 // missing slot), one string per result.
 func runIDs(t *testing.T, q string, opts Options, evs []*event.Event) ([]string, RunStats) {
@@ -32,18 +47,7 @@ func runIDs(t *testing.T, q string, opts Options, evs []*event.Event) ([]string,
 		t.Fatalf("%s: %v", q, err)
 	}
 	var out []string
-	r := query.NewRun(func(res *Result) {
-		var ids []string
-		for _, e := range res.Events {
-			if e == nil {
-				ids = append(ids, "-")
-				continue
-			}
-			id, _ := e.Doc.Get(event.MustPath("id")).Int()
-			ids = append(ids, fmt.Sprint(id))
-		}
-		out = append(out, strings.Join(ids, ","))
-	})
+	r := query.NewRun(func(res *Result) { out = append(out, resultIDs(res)) })
 	for _, e := range evs {
 		r.Push(e)
 	}

@@ -4,7 +4,6 @@
 package jsoncompare
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -20,8 +19,7 @@ import (
 // BenchmarkParsers runs each parser over the same 20,000 lines, one line
 // per call.
 func BenchmarkParsers(b *testing.B) {
-	data := benchgen.NDJSON(20000)
-	ls := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+	ls := benchgen.Lines(20000)
 	var qs []*eql.Query
 	for _, src := range benchgen.Rules {
 		qs = append(qs, eql.MustCompile(src, eql.Options{}))

@@ -4,6 +4,7 @@
 package benchgen
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -87,6 +88,11 @@ func SelectedEvents(n int, fs *event.FieldSet) []*event.Event {
 		out[i] = &event.Event{Doc: v}
 	}
 	return out
+}
+
+// Lines returns the n lines of NDJSON(n), without their newlines.
+func Lines(n int) [][]byte {
+	return bytes.Split(bytes.TrimSuffix(NDJSON(n), []byte("\n")), []byte("\n"))
 }
 
 // NDJSON returns n synthetic events as NDJSON.
