@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-sec/vigil/eql"
@@ -71,12 +70,15 @@ func checkOne(arg string, opts eql.Options, verbose bool, stdout, stderr io.Writ
 		}
 		name, src = arg, string(data)
 		if strings.HasSuffix(arg, ".toml") {
-			q, off, err := ruleQuery(data)
+			r, err := parseElasticRule(data)
+			if err == nil && r.Rule.Language != "eql" {
+				err = fmt.Errorf("rule language is %q, not eql", r.Rule.Language)
+			}
 			if err != nil {
 				fmt.Fprintf(stderr, "%s: %v\n", arg, err)
 				return false
 			}
-			src, lineOffset = q, off
+			src, lineOffset = r.Rule.Query, r.queryLine
 		}
 	}
 	q, err := eql.Compile(src, opts)
@@ -95,35 +97,4 @@ func checkOne(arg string, opts eql.Options, verbose bool, stdout, stderr io.Writ
 		fmt.Fprintf(stdout, "%s: ok\n", name)
 	}
 	return true
-}
-
-// ruleQuery extracts the EQL query of an Elastic detection rule and the
-// number of lines before it in the file.
-func ruleQuery(data []byte) (string, int, error) {
-	var doc struct {
-		Rule struct {
-			Language string `toml:"language"`
-			Query    string `toml:"query"`
-		} `toml:"rule"`
-	}
-	if err := toml.Unmarshal(data, &doc); err != nil {
-		return "", 0, err
-	}
-	if doc.Rule.Language != "eql" {
-		return "", 0, fmt.Errorf("rule language is %q, not eql", doc.Rule.Language)
-	}
-	q := doc.Rule.Query
-	offset := 0
-	text := string(data)
-	if i := strings.Index(text, strings.TrimSpace(q)); i >= 0 {
-		// Count lines up to where the query text starts, allowing for the
-		// leading white space TOML kept.
-		lead := len(q) - len(strings.TrimLeft(q, " \t\r\n"))
-		start := i - lead
-		if start < 0 {
-			start = 0
-		}
-		offset = strings.Count(text[:i], "\n") - strings.Count(q[:lead], "\n")
-	}
-	return q, offset, nil
 }

@@ -36,6 +36,13 @@ EVTX, event XML, ECS NDJSON and the other JSON shapes, in files,
 directories, globs, archives or stdin ("-"). The events of all inputs are
 merged in time order, so sequences can span files.
 
+--rules may also name a folder of Elastic detection rules (the .toml files
+of the detection-rules repository, searched recursively): its EQL rules
+run, each with its rule_id, name, severity, risk score and ATT&CK
+techniques; rules in other languages are counted and left, and a rule
+that does not parse or compile is reported with its file and line and
+skipped.
+
 Alerts are printed as a table on a terminal and as NDJSON otherwise (-o to
 choose), each with @timestamp, rule.id, rule.name, rule.severity,
 threat.technique.id, host.name and the matched events. A summary by
@@ -46,7 +53,7 @@ technique and rule follows on stderr.`,
 			if rulesDir != "" {
 				dirArgs = []string{rulesDir}
 			}
-			fsys, _, err := openVault(dirArgs, embeddedVault)
+			fsys, prefix, err := openVault(dirArgs, embeddedVault)
 			if err != nil {
 				return err
 			}
@@ -54,9 +61,26 @@ technique and rule follows on stderr.`,
 			if err != nil {
 				return err
 			}
-			rules, err := huntRules(v, eql.Options{MaxPartials: maxPartials})
-			if err != nil {
-				return err
+			opts := eql.Options{MaxPartials: maxPartials}
+			var rules []*hunt.Rule
+			if len(v.Rules) > 0 || rulesDir == "" {
+				if rules, err = huntRules(v, opts); err != nil {
+					return err
+				}
+			} else {
+				// Not a vault: a folder of Elastic detection rules.
+				var st elasticRuleStats
+				if rules, st, err = elasticRules(fsys, prefix, opts, cmd.ErrOrStderr()); err != nil {
+					return err
+				}
+				if st.Files == 0 {
+					return fmt.Errorf("%s holds neither vault rules nor Elastic detection rules (.toml)", rulesDir)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "hunt: %d Elastic EQL rules from %s; %d rules of other languages left, %d files that do not parse or compile skipped\n",
+					st.EQL, rulesDir, st.OtherLanguage, st.Broken)
+				if len(rules) == 0 {
+					return fmt.Errorf("%s has no Elastic EQL rule that compiles", rulesDir)
+				}
 			}
 			out := cmd.OutOrStdout()
 			if output == "" {
@@ -73,7 +97,7 @@ technique and rule follows on stderr.`,
 				cmd.InOrStdin(), out, cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVar(&rulesDir, "rules", "", "vault folder whose rules to run (default: the built-in vault)")
+	cmd.Flags().StringVar(&rulesDir, "rules", "", "vault folder, or folder of Elastic detection rules, whose rules to run (default: the built-in vault)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "alert format: table, ndjson or json (default: table on a terminal, ndjson otherwise)")
 	cmd.Flags().IntVar(&window, "window", 0, "events held per input to put it in time order (0: automatic)")
 	cmd.Flags().IntVar(&maxPartials, "max-partials", eql.DefaultMaxPartials, "cap on live partial sequences per rule; the oldest are dropped and counted")
