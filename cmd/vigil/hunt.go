@@ -267,14 +267,34 @@ func writeHuntSummary(w io.Writer, h *hunt.Hunter, st *stream.Stream) {
 				r.Rule.ID, r.DroppedPartials)
 		}
 	}
+	// A small rule set is listed whole, to show what was looked for; of a
+	// rule library, only what fired.
+	all := len(s.ByRule) <= maxListedRules
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TECHNIQUE\tALERTS\tRULES FIRED")
+	quiet := 0
 	for _, t := range s.ByTechnique {
-		fmt.Fprintf(tw, "%s\t%d\t%d\n", t.Technique, t.Count, t.Rules)
+		if all || t.Count > 0 {
+			fmt.Fprintf(tw, "%s\t%d\t%d\n", t.Technique, t.Count, t.Rules)
+		} else {
+			quiet++
+		}
 	}
 	fmt.Fprintln(tw, "\nRULE\tALERTS\tSEVERITY")
+	silent := 0
 	for _, r := range s.ByRule {
-		fmt.Fprintf(tw, "%s (%s)\t%d\t%s\n", r.Rule.Name, r.Rule.ID, r.Count, r.Rule.Severity)
+		if all || r.Count > 0 {
+			fmt.Fprintf(tw, "%s (%s)\t%d\t%s\n", r.Rule.Name, r.Rule.ID, r.Count, r.Rule.Severity)
+		} else {
+			silent++
+		}
 	}
 	tw.Flush()
+	if silent > 0 {
+		fmt.Fprintf(w, "%d more rules, of %d more techniques, did not fire\n", silent, quiet)
+	}
 }
+
+// maxListedRules is the most rules a hunt summary lists when they did not
+// fire.
+const maxListedRules = 50

@@ -99,3 +99,26 @@ func TestHuntReportsDroppedPartials(t *testing.T) {
 		t.Errorf("summary lacks %q:\n%s", want, errOut.String())
 	}
 }
+
+// The summary of a hunt with a rule library lists only the rules and
+// techniques that fired, and counts the others.
+func TestHuntSummaryOfManyRules(t *testing.T) {
+	var rules []*hunt.Rule
+	for i := range maxListedRules + 10 {
+		q := eql.MustCompile(fmt.Sprintf(`process where process.name : "p%d.exe"`, i), eql.Options{})
+		rules = append(rules, &hunt.Rule{ID: fmt.Sprintf("r%d", i), Name: fmt.Sprintf("rule %d", i), Severity: "low",
+			Techniques: []string{fmt.Sprintf("T%d", 1000+i%7)}, Query: q})
+	}
+	events := `{"@timestamp":"2024-01-01T00:00:00Z","event":{"category":"process"},"process":{"name":"P3.EXE"}}` + "\n"
+	var out, errOut bytes.Buffer
+	if err := runHunt(rules, []string{"-"}, huntOptions{output: "ndjson"}, strings.NewReader(events), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	summary := errOut.String()
+	if !strings.Contains(summary, "rule 3 (r3)") || strings.Contains(summary, "(r4)") || strings.Contains(summary, "T1004") {
+		t.Errorf("summary lists what did not fire, or not what did:\n%s", summary)
+	}
+	if want := fmt.Sprintf("%d more rules, of 6 more techniques, did not fire", maxListedRules+9); !strings.Contains(summary, want) {
+		t.Errorf("summary lacks %q:\n%s", want, summary)
+	}
+}
