@@ -194,6 +194,17 @@ func TestDecoderReuse(t *testing.T) {
 			if err != nil || v.String() != doc {
 				t.Errorf("reuse=%v: %.30s decoded as %.30s, %v", reuse, doc, v.String(), err)
 			}
+			if reuse {
+				continue
+			}
+			// Without Reuse, the decoder keeps nothing of a document.
+			for depth, l := range d.levels {
+				for i, f := range l[:cap(l)] {
+					if f.Key != "" || f.Value.kind != KindMissing || f.Value.str != "" || f.Value.kids != nil {
+						t.Fatalf("level %d keeps member %d (%q) of %.30s", depth, i, f.Key, doc)
+					}
+				}
+			}
 		}
 	}
 }

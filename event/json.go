@@ -157,10 +157,16 @@ again:
 		// Drop the members the levels hold, so that the decoder keeps
 		// no reference into a document it handed out (or failed on).
 		// After an error, a level may have grown into storage only
-		// scratch knows of.
-		clear(d.scratch[:cap(d.scratch)])
+		// scratch knows of, and the levels' lengths may be short of what
+		// was written.
+		if err != nil {
+			clear(d.scratch[:cap(d.scratch)])
+		}
 		for i, l := range d.levels {
-			clear(l[:cap(l)])
+			if err != nil {
+				l = l[:cap(l)]
+			}
+			clear(l)
 			d.levels[i] = l[:0]
 		}
 	} else {
