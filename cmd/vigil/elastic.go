@@ -17,6 +17,9 @@ import (
 // elasticRule is what Vigil reads of a rule file of Elastic's
 // detection-rules repository.
 type elasticRule struct {
+	Metadata struct {
+		Maturity string `toml:"maturity"`
+	} `toml:"metadata"`
 	Rule struct {
 		RuleID    string `toml:"rule_id"`
 		Name      string `toml:"name"`
@@ -80,14 +83,15 @@ func (r *elasticRule) techniques() []string {
 
 // elasticRuleStats counts what loading a folder of Elastic rules found.
 type elasticRuleStats struct {
-	Files, EQL, OtherLanguage, Broken int
+	Files, EQL, OtherLanguage, Deprecated, Broken int
 }
 
 // elasticRules compiles with opts the EQL rules of the Elastic detection
 // rule files (.toml) under fsys, in file name order. Rules of other
-// languages are counted and left; a file that does not parse or a query
-// that does not compile is reported on problems, with its file (under
-// prefix) and line, and counted.
+// languages, and deprecated ones (metadata.maturity), are counted and
+// left; a file that does not parse or a query that does not compile is
+// reported on problems, with its file (under prefix) and line, and
+// counted.
 func elasticRules(fsys fs.FS, prefix string, opts eql.Options, problems io.Writer) ([]*hunt.Rule, elasticRuleStats, error) {
 	var rules []*hunt.Rule
 	var st elasticRuleStats
@@ -113,8 +117,12 @@ func elasticRules(fsys fs.FS, prefix string, opts eql.Options, problems io.Write
 			return nil // not a rule: a TOML file of another kind
 		}
 		st.Files++
-		if r.Rule.Language != "eql" {
+		switch {
+		case r.Rule.Language != "eql":
 			st.OtherLanguage++
+			return nil
+		case r.Metadata.Maturity == "deprecated":
+			st.Deprecated++
 			return nil
 		}
 		q, err := eql.Compile(r.Rule.Query, opts)

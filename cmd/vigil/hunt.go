@@ -39,9 +39,9 @@ merged in time order, so sequences can span files.
 --rules may also name a folder of Elastic detection rules (the .toml files
 of the detection-rules repository, searched recursively): its EQL rules
 run, each with its rule_id, name, severity, risk score and ATT&CK
-techniques; rules in other languages are counted and left, and a rule
-that does not parse or compile is reported with its file and line and
-skipped.
+techniques; rules in other languages and deprecated rules are counted
+and left, and a rule that does not parse or compile is reported with
+its file and line and skipped.
 
 Alerts are printed as a table on a terminal and as NDJSON otherwise (-o to
 choose), each with @timestamp, rule.id, rule.name, rule.severity,
@@ -76,8 +76,8 @@ technique and rule follows on stderr.`,
 				if st.Files == 0 {
 					return fmt.Errorf("%s holds neither vault rules nor Elastic detection rules (.toml)", rulesDir)
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "hunt: %d Elastic EQL rules from %s; %d rules of other languages left, %d files that do not parse or compile skipped\n",
-					st.EQL, rulesDir, st.OtherLanguage, st.Broken)
+				fmt.Fprintf(cmd.ErrOrStderr(), "hunt: %d Elastic EQL rules from %s; %d rules of other languages and %d deprecated ones left, %d files that do not parse or compile skipped\n",
+					st.EQL, rulesDir, st.OtherLanguage, st.Deprecated, st.Broken)
 				if len(rules) == 0 {
 					return fmt.Errorf("%s has no Elastic EQL rule that compiles", rulesDir)
 				}
