@@ -18,6 +18,10 @@ type Event struct {
 type Source struct {
 	Name  string // file name, archive member ("a.zip:b.evtx") or "-" for stdin
 	Index int64  // 1-based line of an NDJSON file, record id of an EVTX file, element of a JSON array
+	// Line is the 1-based line where the event's text starts, for inputs
+	// whose Index is not a line (JSON arrays, documents one after the
+	// other); 0 otherwise.
+	Line int64
 }
 
 // String renders the source as name:index.

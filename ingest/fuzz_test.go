@@ -61,6 +61,9 @@ func FuzzJSONReaders(f *testing.F) {
 func FuzzDeferred(f *testing.F) {
 	f.Add([]byte(`{"@timestamp":"2024-01-01T00:00:00Z","process":{"name":"a"}}` + "\n" + ` {"@timestamp":1,"process":{"name":"b" "x":1}}` + "\n" + `[1]` + "\n" + `{"process.name":"c"}` + "\n"))
 	f.Add([]byte(`{"@timestamp":"t","event":{"category":"process"}}` + "\n" + `{"bad` + "\n" + "\t{}\t\r\n" + `{"a":"\u0041"}`))
+	// JSON arrays and pretty-printed documents one after the other.
+	f.Add([]byte("[\n {\"@timestamp\": 1,\n  \"process\": {\"name\": \"a\"}},\n {\"@timestamp\": 2, \"process\": {\"name\": \"b\" \"x\": 1}},\n [1],\n {\"process.name\": \"c\"}\n]\n"))
+	f.Add([]byte("{\n  \"@timestamp\": \"2024-01-01T00:00:00Z\",\n  \"event\": {\"category\": \"process\"}\n}\n{\"a\":\n tru}\n{\"@timestamp\": 3}\n"))
 	sel := event.NewFieldSet("process.name", "@timestamp")
 	read := func(t *testing.T, data []byte, deferred bool) ([]string, Stats) {
 		r, err := Open([]string{"-"}, Options{Stdin: bytes.NewReader(data), Select: sel, Deferred: deferred, MaxRecordSize: 1 << 20})

@@ -177,7 +177,11 @@ func (r *Reader) Decode(ev *event.Event) bool {
 		r.stats.Events--
 		r.events.Add(-1)
 		r.decodeFaults = true
-		r.skip(jsonProblem(ev.Src.Name, int(ev.Src.Index), lead, err))
+		if ev.Src.Line > 0 {
+			r.skip(streamProblem(ev.Src, err)) // a document of a JSON stream
+		} else {
+			r.skip(jsonProblem(ev.Src.Name, int(ev.Src.Index), lead, err))
+		}
 		return false
 	}
 	ev.Doc, ev.Raw = doc, ev.Raw[lead:]

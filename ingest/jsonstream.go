@@ -26,9 +26,11 @@ type jsonStreamSource struct {
 	buf     []byte
 	done    bool
 	// After the first document, an input of ECS documents is decoded
-	// selectively when the reader has a selection, as NDJSON is.
+	// selectively when the reader has a selection, and left to the
+	// consumer to decode when it defers decoding, as NDJSON is.
 	checked   bool
 	selective bool
+	deferred  bool
 }
 
 func newJSONStreamSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *jsonStreamSource {
@@ -87,7 +89,7 @@ func (s *jsonStreamSource) next() (*event.Event, error) {
 			}
 		}
 		startLine := s.line
-		raw, err := s.value(b)
+		text, err := s.value(b)
 		s.n++
 		if err != nil {
 			// The structure is lost: report and give up on this input.
@@ -95,27 +97,25 @@ func (s *jsonStreamSource) next() (*event.Event, error) {
 			s.r.skip(Problem{Source: s.name, Line: startLine, Offset: -1, Record: s.n, Msg: err.Error()})
 			return nil, io.EOF
 		}
+		src := event.Source{Name: s.name, Index: s.n, Line: int64(startLine)}
+		if s.deferred {
+			return &event.Event{Raw: s.r.lines.copy(text), Src: src}, nil
+		}
+		raw := append([]byte(nil), text...)
 		doc, err := s.dec.Decode(raw)
+		if err == nil && s.selective {
+			err = checkObject(doc)
+		}
 		if err != nil {
-			p := Problem{Source: s.name, Line: startLine, Offset: -1, Record: s.n, Msg: err.Error()}
-			var se *event.SyntaxError
-			if errors.As(err, &se) {
-				p.Msg = fmt.Sprintf("malformed JSON in document %d at byte %d: %s", s.n, se.Offset, se.Msg)
-			}
-			s.r.skip(p)
+			s.r.skip(streamProblem(src, err))
 			continue
 		}
-		src := event.Source{Name: s.name, Index: s.n}
 		if s.selective {
-			if err := checkObject(doc); err != nil {
-				s.r.skip(Problem{Source: s.name, Line: startLine, Offset: -1, Record: s.n, Msg: err.Error()})
-				continue
-			}
 			return &event.Event{Doc: doc, Raw: raw, Src: src}, nil
 		}
 		ev, err := toEvent(doc, raw, src)
 		if err != nil {
-			s.r.skip(Problem{Source: s.name, Line: startLine, Offset: -1, Record: s.n, Msg: err.Error()})
+			s.r.skip(streamProblem(src, err))
 			continue
 		}
 		if !s.checked {
@@ -124,15 +124,27 @@ func (s *jsonStreamSource) next() (*event.Event, error) {
 				s.selective = true
 				s.dec.Select(s.r.opts.Select)
 			}
+			s.deferred = ev.Raw != nil && s.r.opts.Deferred
 		}
 		return ev, nil
 	}
 	return nil, io.EOF
 }
 
+// streamProblem reports a document of a JSON stream that could not be
+// read, by the line it starts on and its number.
+func streamProblem(src event.Source, err error) Problem {
+	p := Problem{Source: src.Name, Line: int(src.Line), Offset: -1, Record: src.Index, Msg: err.Error()}
+	var se *event.SyntaxError
+	if errors.As(err, &se) {
+		p.Msg = fmt.Sprintf("malformed JSON in document %d at byte %d: %s", src.Index, se.Offset, se.Msg)
+	}
+	return p
+}
+
 // value reads one JSON value that starts with first, tracking nesting and
-// strings, and returns a fresh copy of its text. It scans the reader's
-// buffered bytes a chunk at a time.
+// strings, and returns its text, valid until the next call. It scans the
+// reader's buffered bytes a chunk at a time.
 func (s *jsonStreamSource) value(first byte) ([]byte, error) {
 	buf := append(s.buf[:0], first)
 	depth, inString := 0, false
@@ -157,7 +169,8 @@ func (s *jsonStreamSource) value(first byte) ([]byte, error) {
 				return nil, fmt.Errorf("value longer than %d bytes", s.r.opts.MaxRecordSize)
 			}
 		}
-		return append([]byte(nil), buf...), nil
+		s.buf = buf[:0]
+		return buf, nil
 	}
 	escaped, done := false, false
 	for !done {
@@ -200,5 +213,5 @@ func (s *jsonStreamSource) value(first byte) ([]byte, error) {
 		}
 	}
 	s.buf = buf[:0]
-	return append([]byte(nil), buf...), nil
+	return buf, nil
 }
