@@ -22,9 +22,10 @@ import (
 // by that field (see gate): it looks the event's value up once per
 // field, and hands the event only to the queries that may match it,
 // instead of running every filter of the event's category. Sequences
-// whose every term has such a condition are indexed too. The results, their order and the engine's counters are
-// those of running every query; a query's own counters (RunStats) count
-// only the events it was handed.
+// whose every term has such a condition are indexed too. The results,
+// their order and the engine's counters are those of running every
+// query; a query's own counters (RunStats) count only the events it was
+// handed.
 type Engine struct {
 	runs     []*Run
 	catNames []string       // the categories queries ask for, by number

@@ -42,12 +42,17 @@ type Hunter struct {
 // order per rule.
 func New(rules []*Rule, emit func(*Alert)) *Hunter {
 	h := &Hunter{rules: rules, emit: emit, counts: make([]int, len(rules))}
+	h.engine = eql.NewEngine(Queries(rules), h.alert)
+	return h
+}
+
+// Queries returns the queries of rules, in order.
+func Queries(rules []*Rule) []*eql.Query {
 	queries := make([]*eql.Query, len(rules))
 	for i, r := range rules {
 		queries[i] = r.Query
 	}
-	h.engine = eql.NewEngine(queries, h.alert)
-	return h
+	return queries
 }
 
 var (

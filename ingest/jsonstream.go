@@ -25,12 +25,7 @@ type jsonStreamSource struct {
 	n       int64 // documents seen
 	buf     []byte
 	done    bool
-	// After the first document, an input of ECS documents is decoded
-	// selectively when the reader has a selection, and left to the
-	// consumer to decode when it defers decoding, as NDJSON is.
-	checked   bool
-	selective bool
-	deferred  bool
+	ecsMode
 }
 
 func newJSONStreamSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *jsonStreamSource {
@@ -118,14 +113,7 @@ func (s *jsonStreamSource) next() (*event.Event, error) {
 			s.r.skip(streamProblem(src, err))
 			continue
 		}
-		if !s.checked {
-			s.checked = true
-			if ev.Raw != nil && s.r.opts.Select != nil {
-				s.selective = true
-				s.dec.Select(s.r.opts.Select)
-			}
-			s.deferred = ev.Raw != nil && s.r.opts.Deferred
-		}
+		s.learn(ev, s.r.opts, &s.dec)
 		return ev, nil
 	}
 	return nil, io.EOF

@@ -20,17 +20,34 @@ type ndjsonSource struct {
 	dec  event.Decoder
 	line int
 	long []byte // accumulates a line longer than the bufio buffer
-	// selective is set once the first document shows the file holds ECS
-	// documents: from then on only the fields in Options.Select are
-	// decoded (Raw keeps the whole line).
+	ecsMode
+	events []event.Event // a block of deferred events, handed out in turn
+	ev     event.Event   // reused for transient events
+}
+
+// ecsMode is how a JSON source reads the documents after its first one,
+// once that one has shown whether the input holds ECS documents.
+type ecsMode struct {
+	checked bool
+	// selective is set for ECS documents when Options.Select is: only
+	// its fields are decoded (Raw keeps the whole document).
 	selective bool
-	// deferred is set, when Options.Deferred asks for it, once the first
-	// document shows ECS documents: lines are then returned undecoded,
-	// for Reader.Decode.
+	// deferred is set for ECS documents when Options.Deferred is: their
+	// text is handed on undecoded, for Reader.Decode.
 	deferred bool
-	events   []event.Event // a block of deferred events, handed out in turn
-	checked  bool
-	ev       event.Event // reused for transient events
+}
+
+// learn settles the mode from the input's first event, decoded by dec.
+func (m *ecsMode) learn(ev *event.Event, opts Options, dec *event.Decoder) {
+	if m.checked {
+		return
+	}
+	m.checked = true
+	if ev.Raw != nil && opts.Select != nil {
+		m.selective = true
+		dec.Select(opts.Select)
+	}
+	m.deferred = ev.Raw != nil && opts.Deferred
 }
 
 func newNDJSONSource(r *Reader, name string, br *bufio.Reader, c io.Closer) *ndjsonSource {
@@ -268,14 +285,7 @@ func (s *ndjsonSource) next() (*event.Event, error) {
 			s.r.skip(Problem{Source: s.name, Line: s.line, Offset: -1, Msg: err.Error()})
 			continue
 		}
-		if !s.checked {
-			s.checked = true
-			if ev.Raw != nil && s.r.opts.Select != nil {
-				s.selective = true
-				s.dec.Select(s.r.opts.Select)
-			}
-			s.deferred = ev.Raw != nil && s.r.opts.Deferred
-		}
+		s.learn(ev, s.r.opts, &s.dec)
 		return ev, nil
 	}
 }

@@ -136,11 +136,7 @@ func runHunt(rules []*hunt.Rule, inputs []string, opts huntOptions, stdin io.Rea
 		return fmt.Errorf("hunt: unknown output format %q (want table, ndjson or json)", opts.output)
 	}
 	// Alerts read their host and time, and the table what the event did.
-	queries := make([]*eql.Query, len(rules))
-	for i, r := range rules {
-		queries[i] = r.Query
-	}
-	fields := eql.FieldSet(queries, append([]string{"host.name", "@timestamp"}, alertWhatFields...)...)
+	fields := eql.FieldSet(hunt.Queries(rules), append([]string{"host.name", "@timestamp"}, alertWhatFields...)...)
 	// The merge window holds NDJSON lines undecoded; each is decoded into
 	// reused buffers as it comes out, so the hunt sees transient events.
 	st, err := stream.Open(inputs, ingest.Options{Stdin: stdin, Select: fields, Deferred: true}, stream.Order{Window: opts.window})
