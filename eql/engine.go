@@ -46,11 +46,13 @@ type Engine struct {
 	// anyCat and byCat: indexes hand them the events their gates may
 	// let through.
 	indexes   []*valueIndex
-	gatedCats []uint64 // per query: the category bits of a gated query, all for any
-	gatedTS   []uint64 // per category number + 1: the timestamp groups of its gated queries
-	hits      []int    // the gated queries the event being pushed may match
-	marks     []uint64 // generation stamp per query, to collect hits once
-	noTS      uint64   // the timestamp groups the event being pushed lacks
+	lookups   *event.PathSet // the indexes' fields
+	found     []*event.Value // their values in the event being pushed, by slot
+	gatedCats []uint64       // per query: the category bits of a gated query, all for any
+	gatedTS   []uint64       // per category number + 1: the timestamp groups of its gated queries
+	hits      []int          // the gated queries the event being pushed may match
+	marks     []uint64       // generation stamp per query, to collect hits once
+	noTS      uint64         // the timestamp groups the event being pushed lacks
 }
 
 type tsGroup struct {
@@ -193,6 +195,20 @@ func (e *Engine) indexQueries(queries []*Query, catIndex map[string]int) {
 		return
 	}
 	e.indexes, e.marks = indexes, make([]uint64, len(queries))
+	// The indexes' fields are looked up together, each once: an index
+	// per field and way of comparing, so a field may have two.
+	slots := map[string]int{}
+	var paths []event.Path
+	for _, ix := range indexes {
+		slot, ok := slots[ix.field]
+		if !ok {
+			slot = len(paths)
+			slots[ix.field] = slot
+			paths = append(paths, ix.path)
+		}
+		ix.slot = slot
+	}
+	e.lookups, e.found = event.NewPathSet(paths), make([]*event.Value, len(paths))
 	e.gatedCats, e.gatedTS = cats, make([]uint64, len(e.catNames)+1)
 	ungated := func(list []int) []int {
 		var out []int
@@ -427,9 +443,10 @@ func (e *Engine) Push(ev *event.Event) {
 	}
 	if e.indexes != nil {
 		hits := e.hits[:0]
+		e.lookups.Refs(&ev.Doc, e.found)
 		for _, ix := range e.indexes {
-			if ix.anyCat || ix.cats&e.catMask != 0 {
-				hits = ix.collect(&ev.Doc, hits, e.marks, e.gen)
+			if v := e.found[ix.slot]; v != nil && (ix.anyCat || ix.cats&e.catMask != 0) {
+				hits = ix.collect(v, hits, e.marks, e.gen)
 			}
 		}
 		slices.Sort(hits)

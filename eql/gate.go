@@ -235,7 +235,7 @@ func (c *compiler) leafGate(x Expr) (anyGate, bool) {
 type valueIndex struct {
 	field  string
 	path   event.Path
-	hints  []uint16
+	slot   int // of its path in the engine's lookups
 	fold   bool
 	cats   uint64              // the category bits of its queries
 	anyCat bool                // it holds a query of any category
@@ -245,17 +245,14 @@ type valueIndex struct {
 	buf    []byte              // a value in lower case, at most maxLen bytes
 }
 
-// collect appends to hits the queries of the index that the event's value
-// of the field may let through, once each (marking them in mark with
-// gen). A string (or array element) lets through the queries of the
+// collect appends to hits the queries of the index that v, the event's
+// value of the field, may let through, once each (marking them in mark
+// with gen). A string (or array element) lets through the queries of the
 // gates it passes; any other value but null lets every query of the
 // index through, for the filters to decide, and so does a string that is
-// not ASCII when the index folds case; a missing field or null lets none.
-func (ix *valueIndex) collect(doc *event.Value, hits []int, mark []uint64, gen uint64) []int {
-	v := doc.RefHint(&ix.path, ix.hints)
-	if v == nil {
-		return hits
-	}
+// not ASCII when the index folds case; null lets none, and so does a
+// missing field, which the caller does not look up.
+func (ix *valueIndex) collect(v *event.Value, hits []int, mark []uint64, gen uint64) []int {
 	if v.Kind() != event.KindArray {
 		return ix.collectOne(v, hits, mark, gen)
 	}
@@ -436,7 +433,7 @@ func buildIndexes(units []gateUnit, cats []uint64) (indexes []*valueIndex, index
 		for _, g := range u.gates[picked[ui]] {
 			ix := byKey[key{g.field, g.fold}]
 			if ix == nil {
-				ix = &valueIndex{field: g.field, path: g.path, hints: make([]uint16, g.path.Len()), fold: g.fold}
+				ix = &valueIndex{field: g.field, path: g.path, fold: g.fold}
 				byKey[key{g.field, g.fold}] = ix
 				indexes = append(indexes, ix)
 			}

@@ -208,21 +208,28 @@ func (v *Value) RefHint(p *Path, hint []uint16) *Value {
 		if cur.kind != KindObject || cur.num&dottedBit != 0 {
 			return v.refGeneral(p, cur)
 		}
-		kids := cur.kids
-		if h := int(hint[i]); h < len(kids) && sameKey(kids[h].Key, part) {
-			cur = &kids[h].Value
-			continue
-		}
-		k := findKey(kids, part)
-		if k < 0 {
+		if h := int(hint[i]); h < len(cur.kids) && sameKey(cur.kids[h].Key, part) {
+			cur = &cur.kids[h].Value
+		} else if cur = cur.kidScan(part, &hint[i]); cur == nil {
 			return nil
 		}
-		if k <= 0xffff {
-			hint[i] = uint16(k)
-		}
-		cur = &kids[k].Value
 	}
 	return cur
+}
+
+// kidScan returns the value of key part in o, a plain object, or nil if
+// it has none, and sets *hint to where it found it: RefHint's lookup when
+// the hint is wrong.
+func (o *Value) kidScan(part string, hint *uint16) *Value {
+	kids := o.kids
+	k := findKey(kids, part)
+	if k < 0 {
+		return nil
+	}
+	if k <= 0xffff {
+		*hint = uint16(k)
+	}
+	return &kids[k].Value
 }
 
 // sameKey compares a document key with a path component. Both are most
