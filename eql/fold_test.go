@@ -63,3 +63,25 @@ func TestIsASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexFoldASCII checks the case-insensitive search against
+// strings.Index on lower-cased text, for needles all of letters and
+// needles with a caseless byte at their start, middle and end, which
+// the search anchors on, with false candidates before the match.
+func TestIndexFoldASCII(t *testing.T) {
+	haystacks := []string{
+		"", "a", `C:\Windows\System32\cmd.exe`, `c:\windows\SYSTEM32\CMD.EXE /c x.exe`,
+		`\\\\x\\ab\\AB\\abc`, "-e -en -enc -ENC", "a.b.c.d", "xxxxxxxxxx.", ".xxxxxxxxxx",
+	}
+	needles := []string{
+		"", "a", "cmd", "system", `\`, `\system32\`, ".exe", "cmd.exe", "-enc", "en", `\ab\`,
+		`\abc`, "ab\\", "x.", ".x", "d", "xxxxxxxxxxx", `c:\windows\system32\cmd.exe /c x.exe`,
+	}
+	for _, s := range haystacks {
+		for _, n := range needles {
+			if got, want := indexFoldASCII(s, n), strings.Index(strings.ToLower(s), n); got != want {
+				t.Errorf("indexFoldASCII(%q, %q) = %d, want %d", s, n, got, want)
+			}
+		}
+	}
+}

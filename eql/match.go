@@ -205,6 +205,21 @@ func indexFoldASCII(s, lower string) int {
 	if len(lower) == 0 {
 		return 0
 	}
+	if a := caselessByte(lower); a >= 0 {
+		// Candidates are where that byte is, which IndexByte finds many
+		// bytes at a time; lower[a] is s[i].
+		c, n := lower[a], len(lower)
+		for i := a; i <= len(s)-n+a; i++ {
+			j := strings.IndexByte(s[i:len(s)-n+a+1], c)
+			if j < 0 {
+				return -1
+			}
+			if i += j; equalFoldASCII(s[i-a:i-a+n], lower) {
+				return i - a
+			}
+		}
+		return -1
+	}
 	first := lower[0]
 	upper := first
 	if 'a' <= first && first <= 'z' {
@@ -212,6 +227,18 @@ func indexFoldASCII(s, lower string) int {
 	}
 	for i := 0; i+len(lower) <= len(s); i++ {
 		if c := s[i]; (c == first || c == upper) && equalFoldASCII(s[i:i+len(lower)], lower) {
+			return i
+		}
+	}
+	return -1
+}
+
+// caselessByte returns the index of the first byte of s that is not a
+// letter (a path separator, a dot, a digit), which has one case only, or
+// -1 if s is all letters.
+func caselessByte(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
 			return i
 		}
 	}
