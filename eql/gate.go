@@ -195,6 +195,14 @@ func (c *compiler) leafGate(x Expr) (anyGate, bool) {
 		return nil, false
 	}
 	var byKind [3]gate
+	type kindValue struct {
+		kind gateKind
+		s    string
+	}
+	var seen map[kindValue]bool // for long lists, which Contains would make quadratic
+	if len(lits) > 16 {
+		seen = make(map[kindValue]bool, len(lits))
+	}
 	for _, lit := range lits {
 		if lit.Kind != LitString {
 			return nil, false
@@ -217,7 +225,12 @@ func (c *compiler) leafGate(x Expr) (anyGate, bool) {
 			return nil, false
 		}
 		g := &byKind[kind]
-		if !slices.Contains(g.values, s) {
+		if seen != nil {
+			if k := (kindValue{kind, s}); !seen[k] {
+				seen[k] = true
+				g.values = append(g.values, s)
+			}
+		} else if !slices.Contains(g.values, s) {
 			g.values = append(g.values, s)
 		}
 	}
