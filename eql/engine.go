@@ -47,7 +47,7 @@ type Engine struct {
 	// let through.
 	indexes   []*valueIndex
 	lookups   *event.PathSet // the indexes' fields
-	found     []*event.Value // their values in the event being pushed, by slot
+	found     []*event.Value // their values in the event being pushed, by index
 	gatedCats []uint64       // per query: the category bits of a gated query, all for any
 	gatedTS   []uint64       // per category number + 1: the timestamp groups of its gated queries
 	hits      []int          // the gated queries the event being pushed may match
@@ -195,18 +195,11 @@ func (e *Engine) indexQueries(queries []*Query, catIndex map[string]int) {
 		return
 	}
 	e.indexes, e.marks = indexes, make([]uint64, len(queries))
-	// The indexes' fields are looked up together, each once: an index
-	// per field and way of comparing, so a field may have two.
-	slots := map[string]int{}
-	var paths []event.Path
-	for _, ix := range indexes {
-		slot, ok := slots[ix.field]
-		if !ok {
-			slot = len(paths)
-			slots[ix.field] = slot
-			paths = append(paths, ix.path)
-		}
-		ix.slot = slot
+	// The indexes' fields are looked up together, each once (a field
+	// compared both ways has two indexes).
+	paths := make([]event.Path, len(indexes))
+	for i, ix := range indexes {
+		paths[i] = ix.path
 	}
 	e.lookups, e.found = event.NewPathSet(paths), make([]*event.Value, len(paths))
 	e.gatedCats, e.gatedTS = cats, make([]uint64, len(e.catNames)+1)
@@ -444,8 +437,8 @@ func (e *Engine) Push(ev *event.Event) {
 	if e.indexes != nil {
 		hits := e.hits[:0]
 		e.lookups.Refs(&ev.Doc, e.found)
-		for _, ix := range e.indexes {
-			if v := e.found[ix.slot]; v != nil && (ix.anyCat || ix.cats&e.catMask != 0) {
+		for i, ix := range e.indexes {
+			if v := e.found[i]; v != nil && (ix.anyCat || ix.cats&e.catMask != 0) {
 				hits = ix.collect(v, hits, e.marks, e.gen)
 			}
 		}

@@ -248,7 +248,6 @@ func (c *compiler) leafGate(x Expr) (anyGate, bool) {
 type valueIndex struct {
 	field  string
 	path   event.Path
-	slot   int // of its path in the engine's lookups
 	fold   bool
 	cats   uint64              // the category bits of its queries
 	anyCat bool                // it holds a query of any category

@@ -34,7 +34,8 @@ const manyKids = 4
 // pathSlot returns the slot of a non-empty key among a node's kids.
 func pathSlot(key string) int { return (len(key)*31 + int(key[0])*7 + int(key[len(key)-1])) & 255 }
 
-// NewPathSet returns the set of paths. Refs reports path i at out[i].
+// NewPathSet returns the set of paths. Refs reports path i at out[i]; a
+// path given twice is looked up once and reported at both.
 func NewPathSet(paths []Path) *PathSet {
 	s := &PathSet{paths: paths, hints: make([][]uint16, len(paths))}
 	for i, p := range paths {
